@@ -1,1 +1,8 @@
-export {};
+// The public surface of @grite/core: everything exported here, nothing else.
+export * from './event.js';
+export * from './errors.js';
+export * from './codec/index.js';
+export * from './git/index.js';
+export * from './repo/index.js';
+export * from './projection/index.js';
+export * from './view/index.js';
