@@ -6,3 +6,4 @@ export * from './git/index.js';
 export * from './repo/index.js';
 export * from './projection/index.js';
 export * from './view/index.js';
+export * from './store.js';
