@@ -63,7 +63,9 @@ async function generate() {
   for (const [path, text] of Object.entries(code)) {
     files.set(path, head + text);
   }
-  files.set('schema-layout.ts', head + renderLayout(readReflection(bfbs)));
+  const refl = readReflection(bfbs);
+  files.set('schema-layout.ts', head + renderLayout(refl));
+  files.set('unions.ts', head + renderUnions(refl, code));
   return files;
 }
 
@@ -357,6 +359,75 @@ function renderLayout(refl) {
   lines.push('];');
   lines.push('');
   return lines.join('\n');
+}
+
+// ---------------------------------------------------------------------------
+// unions.ts: for every union, its members with their object-API class and
+// accessor class, so helpers can find a member's union type from an object
+// (class names do not survive minification; these references do) and tests
+// can walk every member.
+
+function upperSnake(name) {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+}
+
+function renderUnions(refl, code) {
+  const moduleOf = (className) => {
+    const needle = `export class ${className} `;
+    for (const [path, text] of Object.entries(code)) {
+      if (text.includes(needle)) return './' + path.replace(/\.ts$/, '.js');
+    }
+    throw new Error(`generated code lacks class ${className}`);
+  };
+  const enumModuleOf = (enumName) => {
+    const needle = `export enum ${enumName} `;
+    for (const [path, text] of Object.entries(code)) {
+      if (text.includes(needle)) return './' + path.replace(/\.ts$/, '.js');
+    }
+    throw new Error(`generated code lacks enum ${enumName}`);
+  };
+  const imports = new Map();
+  const addImport = (mod, name) => {
+    if (!imports.has(mod)) imports.set(mod, new Set());
+    imports.get(mod).add(name);
+  };
+  const body = [];
+  for (const e of refl.enums) {
+    if (!e.isUnion) continue;
+    const u = shortName(e.name);
+    addImport(enumModuleOf(u), u);
+    const members = e.values.filter((v) => v.value !== 0).map((v) => shortName(v.name));
+    for (const m of members) {
+      addImport(moduleOf(m), m);
+      addImport(moduleOf(`${m}T`), `${m}T`);
+    }
+    body.push(`/** Any object-API member of the ${u} union. */`);
+    body.push(`export type ${u}Object =`);
+    members.forEach((m, i) => body.push(`  | ${m}T${i === members.length - 1 ? ';' : ''}`));
+    body.push('');
+    body.push(`/** Every member of the ${u} union, in type-value order. */`);
+    body.push(`export const ${upperSnake(u)}_MEMBERS: readonly UnionMember<${u}, ${u}Object>[] = [`);
+    for (const m of members) {
+      body.push(`  { type: ${u}.${m}, name: '${m}', objectClass: ${m}T, accessorClass: ${m} },`);
+    }
+    body.push('];');
+    body.push('');
+  }
+  const lines = [];
+  lines.push("import type * as flatbuffers from 'flatbuffers';");
+  for (const [mod, names] of [...imports.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    lines.push(`import { ${[...names].sort().join(', ')} } from '${mod}';`);
+  }
+  lines.push('');
+  lines.push('/** One member of a union: its type value, name, object-API class and accessor class. */');
+  lines.push('export interface UnionMember<E extends number, O> {');
+  lines.push('  readonly type: E;');
+  lines.push('  readonly name: string;');
+  lines.push('  readonly objectClass: new () => O;');
+  lines.push('  readonly accessorClass: new () => { __init(i: number, bb: flatbuffers.ByteBuffer): unknown; unpack(): O };');
+  lines.push('}');
+  lines.push('');
+  return lines.join('\n') + '\n' + body.join('\n');
 }
 
 // ---------------------------------------------------------------------------

@@ -1,0 +1,338 @@
+/**
+ * Building and reading whole messages. Every frame carries one `Message`
+ * (schema/grite.fbs) whose body is an IpcRequest, IpcResponse or
+ * Notification, finished with the file identifier "GRT1".
+ *
+ * Builders take either an object-API value (`new IssueShowT('ab12')`), whose
+ * union type is found from its class, or a `Built` member that writes itself
+ * with the builder API (faster for large results; see `built`).
+ *
+ * Decoders are zero-copy accessors over the given bytes and do NOT verify:
+ * the daemon verifies every request (verifier.ts) before decoding it, and a
+ * response from the same build may be read as is (DESIGN.md section 6).
+ */
+import { randomFillSync } from 'node:crypto';
+import * as flatbuffers from 'flatbuffers';
+import { isErrorCode, ProtocolError, type ErrorCode, type ErrorDetails } from './errors.js';
+import { IpcError } from './generated/grite/ipc/ipc-error.js';
+import { IpcRequest } from './generated/grite/ipc/ipc-request.js';
+import { IpcResponse } from './generated/grite/ipc/ipc-response.js';
+import { IpcCommand } from './generated/grite/ipc/ipc-command.js';
+import { IpcResult } from './generated/grite/ipc/ipc-result.js';
+import { KeyValue } from './generated/grite/ipc/key-value.js';
+import { Message } from './generated/grite/ipc/message.js';
+import { MessageBody } from './generated/grite/ipc/message-body.js';
+import { Notification } from './generated/grite/ipc/notification.js';
+import { NotificationKind } from './generated/grite/ipc/notification-kind.js';
+import {
+  IPC_COMMAND_MEMBERS,
+  IPC_RESULT_MEMBERS,
+  NOTIFICATION_KIND_MEMBERS,
+  type IpcCommandObject,
+  type IpcResultObject,
+  type NotificationKindObject,
+  type UnionMember,
+} from './generated/unions.js';
+
+/** The schema version this build speaks; sent in every envelope and in Hello. */
+export const SCHEMA_VERSION = 1;
+
+/** Length of a request_id. */
+export const REQUEST_ID_BYTES = 16;
+
+/** A union member that writes itself with the builder API. */
+export interface Built<E extends number> {
+  readonly type: E;
+  build(builder: flatbuffers.Builder): flatbuffers.Offset;
+}
+
+/** Wraps a builder-API writer as a union member for the encoders. */
+export function built<E extends number>(type: E, build: (builder: flatbuffers.Builder) => flatbuffers.Offset): Built<E> {
+  return { type, build };
+}
+
+function typeTable<E extends number, O>(members: readonly UnionMember<E, O>[]): Map<unknown, E> {
+  return new Map(members.map((m) => [m.objectClass, m.type]));
+}
+
+const COMMAND_TYPES = typeTable(IPC_COMMAND_MEMBERS);
+const RESULT_TYPES = typeTable(IPC_RESULT_MEMBERS);
+const NOTIFICATION_TYPES = typeTable(NOTIFICATION_KIND_MEMBERS);
+
+function isBuilt<E extends number>(x: unknown): x is Built<E> {
+  return typeof x === 'object' && x !== null && typeof (x as Built<E>).build === 'function';
+}
+
+/** Writes a union member; returns [type, offset]. */
+function writeMember<E extends number>(
+  b: flatbuffers.Builder,
+  member: flatbuffers.IGeneratedObject | Built<E>,
+  types: Map<unknown, E>,
+  union: string,
+): [E, flatbuffers.Offset] {
+  if (isBuilt<E>(member)) return [member.type, member.build(b)];
+  const type = types.get((member as object).constructor);
+  if (type === undefined) {
+    throw new ProtocolError('internal_error', `not a member of the ${union} union: ${String((member as object).constructor?.name)}`);
+  }
+  return [type, member.pack(b)];
+}
+
+function finishMessage(b: flatbuffers.Builder, bodyType: MessageBody, body: flatbuffers.Offset): Uint8Array {
+  Message.startMessage(b);
+  Message.addBodyType(b, bodyType);
+  Message.addBody(b, body);
+  Message.finishMessageBuffer(b, Message.endMessage(b));
+  return b.asUint8Array();
+}
+
+/** 16 random bytes. */
+export function newRequestId(): Uint8Array {
+  return randomFillSync(new Uint8Array(REQUEST_ID_BYTES));
+}
+
+export interface RequestInit {
+  /** realpath of the repository's common git dir. */
+  repo: string;
+  command: IpcCommandObject | Built<IpcCommand>;
+  /** 16 bytes; omitted when the command needs no actor. */
+  actorId?: Uint8Array | null | undefined;
+  /** Defaults to a fresh newRequestId(). */
+  requestId?: Uint8Array | undefined;
+  schemaVersion?: number | undefined;
+  /** Initial builder size in bytes (it grows as needed). */
+  sizeHint?: number | undefined;
+}
+
+/** Encodes a Message holding an IpcRequest. Read its id with requestIdOf(). */
+export function encodeRequest(init: RequestInit): Uint8Array {
+  const b = new flatbuffers.Builder(init.sizeHint ?? 256);
+  const [type, command] = writeMember(b, init.command, COMMAND_TYPES, 'IpcCommand');
+  const rid = b.createByteVector(init.requestId ?? newRequestId());
+  const repo = b.createString(init.repo);
+  const actor = init.actorId ? b.createByteVector(init.actorId) : 0;
+  IpcRequest.startIpcRequest(b);
+  IpcRequest.addSchemaVersion(b, init.schemaVersion ?? SCHEMA_VERSION);
+  IpcRequest.addRequestId(b, rid);
+  IpcRequest.addRepo(b, repo);
+  if (actor !== 0) IpcRequest.addActorId(b, actor);
+  IpcRequest.addCommandType(b, type);
+  IpcRequest.addCommand(b, command);
+  return finishMessage(b, MessageBody.IpcRequest, IpcRequest.endIpcRequest(b));
+}
+
+/** Encodes a successful response carrying `result`. */
+export function encodeResponse(
+  requestId: Uint8Array,
+  result: IpcResultObject | Built<IpcResult>,
+  opts: { schemaVersion?: number; sizeHint?: number } = {},
+): Uint8Array {
+  const b = new flatbuffers.Builder(opts.sizeHint ?? 1024);
+  const [type, res] = writeMember(b, result, RESULT_TYPES, 'IpcResult');
+  const rid = b.createByteVector(requestId);
+  IpcResponse.startIpcResponse(b);
+  IpcResponse.addSchemaVersion(b, opts.schemaVersion ?? SCHEMA_VERSION);
+  IpcResponse.addRequestId(b, rid);
+  IpcResponse.addOk(b, true);
+  IpcResponse.addResultType(b, type);
+  IpcResponse.addResult(b, res);
+  return finishMessage(b, MessageBody.IpcResponse, IpcResponse.endIpcResponse(b));
+}
+
+/**
+ * Encodes an error response. A null `requestId` makes a connection-level
+ * error (the peer cannot match it to a request; it is sent just before the
+ * connection is closed).
+ */
+export function encodeErrorResponse(
+  requestId: Uint8Array | null,
+  code: ErrorCode,
+  message: string,
+  hint?: string,
+  details?: ErrorDetails,
+): Uint8Array {
+  const b = new flatbuffers.Builder(256);
+  const kvs: flatbuffers.Offset[] = [];
+  for (const [key, value] of Object.entries(details ?? {})) {
+    const k = b.createString(key);
+    let v = 0;
+    let vs = 0;
+    if (typeof value === 'string') {
+      v = b.createString(value);
+    } else {
+      vs = KeyValue.createValuesVector(b, value.map((s) => b.createString(s)));
+    }
+    kvs.push(KeyValue.createKeyValue(b, k, v, vs));
+  }
+  const detailsVec = kvs.length > 0 ? IpcError.createDetailsVector(b, kvs) : 0;
+  const err = IpcError.createIpcError(
+    b,
+    b.createString(code),
+    b.createString(message),
+    hint === undefined ? 0 : b.createString(hint),
+    detailsVec,
+  );
+  const rid = requestId === null ? 0 : b.createByteVector(requestId);
+  IpcResponse.startIpcResponse(b);
+  IpcResponse.addSchemaVersion(b, SCHEMA_VERSION);
+  if (rid !== 0) IpcResponse.addRequestId(b, rid);
+  IpcResponse.addOk(b, false);
+  IpcResponse.addError(b, err);
+  return finishMessage(b, MessageBody.IpcResponse, IpcResponse.endIpcResponse(b));
+}
+
+/**
+ * Turns a details record of any values into typed ErrorDetails: strings stay,
+ * arrays become lists of strings, anything else its String() form (numbers,
+ * booleans, bigints) or is dropped (undefined, null).
+ */
+export function toErrorDetails(details: Readonly<Record<string, unknown>> | undefined): ErrorDetails {
+  const out: Record<string, string | readonly string[]> = {};
+  for (const [k, v] of Object.entries(details ?? {})) {
+    if (v === undefined || v === null) continue;
+    if (typeof v === 'string') out[k] = v;
+    else if (Array.isArray(v)) out[k] = v.map((x) => (typeof x === 'string' ? x : String(x)));
+    else if (v instanceof Uint8Array) out[k] = bytesToHex(v);
+    else out[k] = String(v);
+  }
+  return out;
+}
+
+/**
+ * Encodes an error response from anything thrown: an error with a
+ * registered `code` (ProtocolError, or core's GriteError with `hint` and
+ * `details`) keeps them; anything else becomes `internal_error`.
+ */
+export function encodeErrorResponseFrom(requestId: Uint8Array | null, error: unknown): Uint8Array {
+  if (error instanceof ProtocolError) {
+    return encodeErrorResponse(requestId, error.code, error.message, error.hint, error.details);
+  }
+  const e = error as { code?: unknown; message?: unknown; hint?: unknown; details?: unknown } | null;
+  if (e !== null && typeof e === 'object' && isErrorCode(e.code)) {
+    return encodeErrorResponse(
+      requestId,
+      e.code,
+      typeof e.message === 'string' ? e.message : String(e.code),
+      typeof e.hint === 'string' ? e.hint : undefined,
+      typeof e.details === 'object' && e.details !== null ? toErrorDetails(e.details as Record<string, unknown>) : undefined,
+    );
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return encodeErrorResponse(requestId, 'internal_error', `internal error: ${message}`);
+}
+
+/** Encodes a Notification for the stream started by the Subscribe request `requestId`. */
+export function encodeNotification(
+  requestId: Uint8Array,
+  kind: NotificationKindObject | Built<NotificationKind>,
+): Uint8Array {
+  const b = new flatbuffers.Builder(128);
+  const [type, k] = writeMember(b, kind, NOTIFICATION_TYPES, 'NotificationKind');
+  const rid = b.createByteVector(requestId);
+  Notification.startNotification(b);
+  Notification.addSchemaVersion(b, SCHEMA_VERSION);
+  Notification.addRequestId(b, rid);
+  Notification.addKindType(b, type);
+  Notification.addKind(b, k);
+  return finishMessage(b, MessageBody.Notification, Notification.endNotification(b));
+}
+
+// ---------------------------------------------------------------- reading
+
+/** The root accessor of a message (no verification). */
+export function decodeMessage(bytes: Uint8Array): Message {
+  return Message.getRootAsMessage(new flatbuffers.ByteBuffer(bytes));
+}
+
+/** What a message's body is, without decoding further. */
+export function messageKind(bytes: Uint8Array): MessageBody {
+  return decodeMessage(bytes).bodyType();
+}
+
+function body<T>(bytes: Uint8Array, kind: MessageBody, make: () => T, what: string): T {
+  const msg = decodeMessage(bytes);
+  const got = msg.bodyType();
+  const out = got === kind ? (msg.body(make()) as T | null) : null;
+  if (out === null) {
+    throw new ProtocolError('ipc_error', `expected ${what}, got ${MessageBody[got] ?? `body type ${got}`}`);
+  }
+  return out;
+}
+
+/** The IpcRequest of a (verified) message. */
+export function decodeRequest(bytes: Uint8Array): IpcRequest {
+  return body(bytes, MessageBody.IpcRequest, () => new IpcRequest(), 'a request');
+}
+
+/** The IpcResponse of a message; zero-copy, not verified (same build). */
+export function decodeResponse(bytes: Uint8Array): IpcResponse {
+  return body(bytes, MessageBody.IpcResponse, () => new IpcResponse(), 'a response');
+}
+
+export function decodeNotification(bytes: Uint8Array): Notification {
+  return body(bytes, MessageBody.Notification, () => new Notification(), 'a notification');
+}
+
+/** The request_id of an encoded request (empty when absent). */
+export function requestIdOf(requestBytes: Uint8Array): Uint8Array {
+  return decodeRequest(requestBytes).requestIdArray() ?? new Uint8Array(0);
+}
+
+/** The details of an IpcError as ErrorDetails (see KeyValue in the schema). */
+export function readErrorDetails(err: IpcError): ErrorDetails {
+  const out: Record<string, string | readonly string[]> = {};
+  const kv = new KeyValue();
+  for (let i = 0, n = err.detailsLength(); i < n; i++) {
+    const d = err.details(i, kv);
+    const key = d?.key();
+    if (d === null || key === null || key === undefined) continue;
+    const value = d.value();
+    if (value !== null) {
+      out[key] = value;
+    } else {
+      const list: string[] = [];
+      for (let j = 0, m = d.valuesLength(); j < m; j++) list.push(d.values(j));
+      out[key] = list;
+    }
+  }
+  return out;
+}
+
+/**
+ * The error of a response as a ProtocolError, or null when it is ok. A code
+ * this build does not know (a newer peer) becomes `internal_error`, keeping
+ * the peer's code in details.remote_code.
+ */
+export function responseError(resp: IpcResponse): ProtocolError | null {
+  if (resp.ok()) return null;
+  const err = resp.error();
+  if (err === null) return new ProtocolError('ipc_error', 'error response without an error');
+  const code = err.code() ?? '';
+  const details = readErrorDetails(err);
+  const hint = err.hint() ?? undefined;
+  const message = err.message() ?? code;
+  if (isErrorCode(code)) return new ProtocolError(code, message, { hint, details });
+  return new ProtocolError('internal_error', message, { hint, details: { ...details, remote_code: code } });
+}
+
+// ---------------------------------------------------------------- ids
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** Lowercase hex of `bytes`. */
+export function bytesToHex(bytes: Uint8Array | null | undefined): string {
+  if (!bytes) return '';
+  let s = '';
+  for (let i = 0; i < bytes.length; i++) s += HEX[bytes[i]!];
+  return s;
+}
+
+/** Bytes of an even-length hex string; throws invalid_args on other input. */
+export function hexToBytes(hex: string): Uint8Array {
+  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) {
+    throw new ProtocolError('invalid_args', `not a hex string: ${JSON.stringify(hex)}`);
+  }
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
