@@ -289,8 +289,10 @@ export class CborReader {
   }
 
   private length(what: string, at: number): number {
+    // Every element takes at least one byte, so a length past the end of the
+    // input is a truncation (and never a huge allocation).
     const n = this.arg;
-    if (typeof n !== 'number' || n > this.buf.length) fail(`${what} length out of range`, at);
+    if (typeof n !== 'number' || n > this.buf.length - this.pos) fail(`truncated ${what}`, at);
     return n;
   }
 
