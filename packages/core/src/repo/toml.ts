@@ -706,14 +706,14 @@ export class TomlDocument {
       return;
     }
     const tablePath = path.slice(0, -1);
-    const existing = this.get(tablePath);
-    if (existing !== undefined && !isTomlTable(existing)) {
-      throw new GriteError('config_error', `cannot set ${path.join('.')} in ${this.file}: ${tablePath.join('.')} is not a table`, {
+    if (this.parser.headers.some((h) => h.array && isPrefix(h.path, tablePath))) {
+      throw new GriteError('invalid_args', `cannot set ${path.join('.')} in ${this.file}: it lies in an array of tables`, {
         details: { file: this.file },
       });
     }
-    if (this.parser.headers.some((h) => h.array && isPrefix(h.path, tablePath))) {
-      throw new GriteError('invalid_args', `cannot set ${path.join('.')} in ${this.file}: it lies in an array of tables`, {
+    const existing = this.get(tablePath);
+    if (existing !== undefined && !isTomlTable(existing)) {
+      throw new GriteError('config_error', `cannot set ${path.join('.')} in ${this.file}: ${tablePath.join('.')} is not a table`, {
         details: { file: this.file },
       });
     }
@@ -742,7 +742,8 @@ export class TomlDocument {
         this.insert(s.length, line, nl);
         return;
       }
-      // Before the first header, and before the comment lines directly above it.
+      // Before the first header and the comment lines directly above it,
+      // with a blank line between, as the Rust tool lays a file out.
       let at = first.start;
       for (;;) {
         const prevEnd = at - 1;
@@ -751,7 +752,7 @@ export class TomlDocument {
         if (!s.slice(prevStart, prevEnd).trimStart().startsWith('#')) break;
         at = prevStart;
       }
-      this.insert(at, line, nl);
+      this.insert(at, line + nl, nl);
       return;
     }
     const sep = s.length === 0 ? '' : s.endsWith(nl + nl) || s.endsWith('\n\n') ? '' : s.endsWith('\n') ? nl : nl + nl;
