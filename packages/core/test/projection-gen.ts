@@ -95,7 +95,10 @@ export function randomEventSet(g: Gen, opts: { issues?: number; events?: number 
   for (const id of issueIds) {
     const copies = g.rand() < 0.15 ? 0 : g.rand() < 0.1 ? 2 : 1;
     for (let c = 0; c < copies; c++) {
-      const labels = Array.from(new Set(Array.from({ length: g.int(3) }, () => g.pick(LABELS))));
+      // Stored and hashed sorted by UTF-8 bytes (DESIGN.md section 2).
+      const labels = Array.from(new Set(Array.from({ length: g.int(3) }, () => g.pick(LABELS)))).sort((a, b) =>
+        Buffer.compare(Buffer.from(a), Buffer.from(b)),
+      );
       events.push(makeEvent(g, id, g.pick(actors), ts(), { type: 'IssueCreated', title: text(g, 2), body: text(g, 5), labels }));
     }
   }

@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Event } from '../src/event.js';
-import { compareUtf8, project, projectIssue, type IssueProjection } from '../src/projection/index.js';
+import { project, projectIssue, type IssueProjection } from '../src/projection/index.js';
+import { compareUtf8 } from '../src/projection/order.js';
 import { canonical, cloneEvent, gen, randomEventSet, randomSplit } from './projection-gen.js';
 
 const SEEDS = Array.from({ length: 150 }, (_, i) => i + 1);

@@ -1,5 +1,5 @@
 // The CRDT projection (DESIGN.md section 3): pure functions of a set of events.
-export { compareEvents, sortEvents, compareUtf8 } from './order.js';
+export { compareEvents, sortEvents } from './order.js';
 export {
   projectIssue,
   type IssueProjection,

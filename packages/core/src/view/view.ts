@@ -1,0 +1,811 @@
+/**
+ * The materialized view (DESIGN.md section 4): `view.sqlite`, a cache of the
+ * projection that can always be deleted and rebuilt from the refs.
+ *
+ * Applying events stores them (each event id once) and re-projects every
+ * touched issue from ALL its stored events, so the order in which events
+ * arrive never matters: the tables always equal the projection of the stored
+ * set. Unchanged parts of a touched issue (labels, comments, edges, text) are
+ * left alone, which keeps a typical write proportional to what it changed.
+ *
+ * Concurrency: WAL journal mode, so readers never wait for the writer; every
+ * write runs in a BEGIN IMMEDIATE transaction with busy_timeout, so across
+ * processes one writer at a time; past the timeout SQLITE_BUSY becomes
+ * GriteError('db_busy'). Multi-statement reads run in one read transaction
+ * (one snapshot). Prepared statements are cached by their SQL text.
+ */
+import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { bytesEqual, fromHex, toHex } from '../codec/hex.js';
+import { decodeKind, encodeKindPayload } from '../codec/kind.js';
+import { GriteError } from '../errors.js';
+import { kindTag, type DepType, type Event, type IssueState } from '../event.js';
+import {
+  analyzeDependencies,
+  projectIssue,
+  sortEvents,
+  waitOf,
+  type DependencyEdge,
+  type IssueAttachment,
+  type IssueComment,
+  type IssueLink,
+  type IssueProjection,
+} from '../projection/index.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { ftsMatchExpression } from './fts-query.js';
+import { createSchema, dropSchema, storedSchemaVersion, VIEW_SCHEMA_VERSION } from './schema.js';
+import { isDamagedDatabase, toGriteError } from './sqlite-errors.js';
+import type {
+  ApplyResult,
+  DepListEntry,
+  IssueDetail,
+  IssueListResult,
+  IssueQuery,
+  IssueSort,
+  IssueSummary,
+  SortOrder,
+  TopoFilter,
+  ViewStats,
+} from './types.js';
+
+export interface ViewOptions {
+  /** How long a writer waits for another process's write lock. Default 5000 ms. */
+  busyTimeoutMs?: number;
+}
+
+export interface ApplyOptions {
+  /** WAL commit oids these events complete; recorded as applied. */
+  commits?: readonly string[];
+  /** The WAL head the view reflects once applied (undefined: unchanged). */
+  walHead?: string | null;
+}
+
+type Row = Record<string, unknown>;
+
+interface SummaryRow {
+  issue_id: Buffer;
+  title: string;
+  state: string;
+  labels: string;
+  assignees: string;
+  updated_ts: number;
+  created_ts: number;
+  comment_count: number;
+}
+
+interface IssueRow {
+  iid: number;
+  title: string;
+  body: string;
+  labels: string;
+  assignees: string;
+  comment_count: number;
+  link_count: number;
+  attachment_count: number;
+}
+
+const SUMMARY_COLUMNS = 'i.issue_id, i.title, i.state, i.labels, i.assignees, i.updated_ts, i.created_ts, i.comment_count';
+
+const SORT_COLUMN: Record<IssueSort, string> = {
+  updated: 'i.updated_ts',
+  created: 'i.created_ts',
+  id: 'i.issue_id',
+  title: 'i.title',
+};
+
+const MAX_CANDIDATES = 10;
+
+/** A plain Uint8Array over a Buffer's bytes (no copy): ids compare equal to ids made anywhere else. */
+function u8(b: Buffer): Uint8Array {
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
+function u8OrNull(b: Buffer | null): Uint8Array | null {
+  return b === null ? null : u8(b);
+}
+
+function toSummary(r: SummaryRow): IssueSummary {
+  return {
+    issueId: u8(r.issue_id),
+    title: r.title,
+    state: r.state as IssueState,
+    labels: JSON.parse(r.labels) as string[],
+    assignees: JSON.parse(r.assignees) as string[],
+    updatedTs: r.updated_ts,
+    createdTs: r.created_ts,
+    commentCount: r.comment_count,
+  };
+}
+
+export class View {
+  readonly path: string;
+  /** True when opening found another schema version or a damaged file and started empty. */
+  readonly wasReset: boolean;
+  private readonly db: Database.Database;
+  private readonly stmts = new Map<string, Database.Statement>();
+  private closed = false;
+
+  private constructor(path: string, db: Database.Database, wasReset: boolean) {
+    this.path = path;
+    this.db = db;
+    this.wasReset = wasReset;
+  }
+
+  /**
+   * Opens (creating when missing) the view at `path`. A file of another
+   * schema version is emptied; a damaged file is deleted and recreated. Either
+   * way the view then reflects no WAL head, so the next catch-up rebuilds it.
+   */
+  static open(path: string, opts: ViewOptions = {}): View {
+    mkdirSync(dirname(path), { recursive: true });
+    try {
+      return View.openFile(path, opts, false);
+    } catch (e) {
+      if (!isDamagedDatabase(e)) throw toGriteError(e, path);
+      for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(path + suffix, { force: true });
+      try {
+        return View.openFile(path, opts, true);
+      } catch (e2) {
+        throw toGriteError(e2, path);
+      }
+    }
+  }
+
+  private static openFile(path: string, opts: ViewOptions, damaged: boolean): View {
+    const db = new Database(path, { timeout: opts.busyTimeoutMs ?? 5000 });
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('temp_store = MEMORY');
+      db.pragma('cache_size = -32000');
+      let reset = damaged;
+      if (storedSchemaVersion(db) !== VIEW_SCHEMA_VERSION) {
+        db.transaction(() => {
+          // Re-check under the write lock: another process may have just done it.
+          const version = storedSchemaVersion(db);
+          if (version === VIEW_SCHEMA_VERSION) return;
+          if (version !== null || hasTables(db)) reset = true;
+          dropSchema(db);
+          createSchema(db);
+        }).immediate();
+      }
+      return new View(path, db, reset);
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.stmts.clear();
+    this.db.close();
+  }
+
+  // ---------------------------------------------------------------------------
+  // Plumbing
+
+  private stmt(sql: string): Database.Statement {
+    let s = this.stmts.get(sql);
+    if (s === undefined) {
+      s = this.db.prepare(sql);
+      this.stmts.set(sql, s);
+    }
+    return s;
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new GriteError('internal_error', 'the view is closed');
+  }
+
+  /** Runs `fn` in a BEGIN IMMEDIATE transaction: one writer across processes. */
+  private write<T>(fn: () => T): T {
+    this.checkOpen();
+    try {
+      return this.db.transaction(fn).immediate();
+    } catch (e) {
+      throw toGriteError(e, this.path);
+    }
+  }
+
+  /** Runs `fn` in one read transaction, so its statements see one snapshot. */
+  private read<T>(fn: () => T): T {
+    this.checkOpen();
+    try {
+      return this.db.inTransaction ? fn() : this.db.transaction(fn).deferred();
+    } catch (e) {
+      throw toGriteError(e, this.path);
+    }
+  }
+
+  // ---------------------------------------------------------------------------
+  // Writing
+
+  /**
+   * Stores `events` (ids already stored are skipped), re-projects the touched
+   * issues, records `commits` and `walHead`; all in one transaction.
+   */
+  apply(events: readonly Event[], opts: ApplyOptions = {}): ApplyResult {
+    return this.write(() => this.applyInTransaction(events, opts));
+  }
+
+  /** Empties the view and applies `events` in one transaction: readers see the old view until it commits. */
+  replaceAll(events: readonly Event[], opts: ApplyOptions = {}): ApplyResult {
+    return this.write(() => {
+      this.stmts.clear();
+      dropSchema(this.db);
+      createSchema(this.db);
+      return this.applyInTransaction(events, { ...opts, walHead: opts.walHead ?? null });
+    });
+  }
+
+  /** Records the WAL head the view reflects, and optionally commits applied with no events. */
+  setWalHead(walHead: string | null, commits: readonly string[] = []): void {
+    this.write(() => this.recordProgress(commits, walHead));
+  }
+
+  private applyInTransaction(events: readonly Event[], opts: ApplyOptions): ApplyResult {
+    const groups = new Map<string, { issueId: Uint8Array; events: Event[] }>();
+    for (const e of events) {
+      const key = toHex(e.issueId);
+      let g = groups.get(key);
+      if (g === undefined) groups.set(key, (g = { issueId: e.issueId, events: [] }));
+      g.events.push(e);
+    }
+    const hasAny = this.stmt('SELECT 1 FROM events WHERE issue_id = ? LIMIT 1').pluck();
+    const insert = this.stmt(
+      'INSERT OR IGNORE INTO events(event_id, issue_id, actor, ts, parent, kind_tag, payload, sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    let eventsApplied = 0;
+    let issuesTouched = 0;
+    let graphDirty = false;
+    for (const g of groups.values()) {
+      const hadEvents = hasAny.get(g.issueId) !== undefined;
+      const fresh: Event[] = [];
+      for (const e of g.events) {
+        const r = insert.run(e.eventId, e.issueId, e.actor, e.ts, e.parent, kindTag(e.kind), encodeKindPayload(e.kind), e.sig);
+        if (r.changes > 0) fresh.push(e);
+      }
+      if (fresh.length === 0) continue;
+      eventsApplied += fresh.length;
+      // An issue new to the view is projected from the batch alone; otherwise
+      // from every stored event, which the batch has just joined.
+      const all = hadEvents ? this.loadEvents(g.issueId) : fresh;
+      const p = projectIssue(g.issueId, all);
+      if (p === null) continue; // still waiting for its IssueCreated
+      issuesTouched++;
+      if (this.writeIssue(p)) graphDirty = true;
+    }
+    if (graphDirty) this.relayoutGraph();
+    this.recordProgress(opts.commits ?? [], opts.walHead);
+    return { eventsApplied, issuesTouched };
+  }
+
+  private recordProgress(commits: readonly string[], walHead: string | null | undefined): void {
+    const addCommit = this.stmt('INSERT OR IGNORE INTO commits(oid) VALUES (?)');
+    for (const oid of commits) addCommit.run(oid);
+    if (walHead === undefined) return;
+    if (walHead === null) this.stmt(`DELETE FROM meta WHERE key = 'wal_head'`).run();
+    else this.stmt(`INSERT OR REPLACE INTO meta(key, value) VALUES ('wal_head', ?)`).run(walHead);
+  }
+
+  /**
+   * Replaces the stored projection of one issue with `p`, touching only what
+   * differs. Comments, links and attachments only ever grow (events are never
+   * removed), so an equal count means an equal list. Returns whether the
+   * waiting graph may have changed.
+   */
+  private writeIssue(p: IssueProjection): boolean {
+    const old = this.stmt(
+      'SELECT iid, title, body, labels, assignees, comment_count, link_count, attachment_count FROM issues WHERE issue_id = ?',
+    ).get(p.issueId) as IssueRow | undefined;
+    const labels = JSON.stringify(p.labels);
+    const assignees = JSON.stringify(p.assignees);
+    let iid: number;
+    if (old === undefined) {
+      const r = this.stmt(
+        `INSERT INTO issues(issue_id, title, body, state, created_ts, updated_ts, created_by, comment_count,
+           link_count, attachment_count, event_count, labels, assignees)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        p.issueId,
+        p.title,
+        p.body,
+        p.state,
+        p.createdTs,
+        p.updatedTs,
+        p.createdBy,
+        p.comments.length,
+        p.links.length,
+        p.attachments.length,
+        p.eventCount,
+        labels,
+        assignees,
+      );
+      iid = Number(r.lastInsertRowid);
+    } else {
+      iid = old.iid;
+      this.stmt(
+        `UPDATE issues SET title = ?, body = ?, state = ?, created_ts = ?, updated_ts = ?, created_by = ?,
+           comment_count = ?, link_count = ?, attachment_count = ?, event_count = ?, labels = ?, assignees = ?
+         WHERE iid = ?`,
+      ).run(
+        p.title,
+        p.body,
+        p.state,
+        p.createdTs,
+        p.updatedTs,
+        p.createdBy,
+        p.comments.length,
+        p.links.length,
+        p.attachments.length,
+        p.eventCount,
+        labels,
+        assignees,
+        iid,
+      );
+    }
+
+    if (old === undefined || old.labels !== labels) {
+      this.replaceSet('labels', 'label', iid, old === undefined ? [] : (JSON.parse(old.labels) as string[]), p.labels);
+    }
+    if (old === undefined || old.assignees !== assignees) {
+      this.replaceSet('assignees', 'user', iid, old === undefined ? [] : (JSON.parse(old.assignees) as string[]), p.assignees);
+    }
+    if (old === undefined || old.comment_count !== p.comments.length) this.writeComments(iid, p.comments, old !== undefined);
+    if (old === undefined || old.link_count !== p.links.length) this.writeLinks(iid, p.links, old !== undefined);
+    if (old === undefined || old.attachment_count !== p.attachments.length) {
+      this.writeAttachments(iid, p.attachments, old !== undefined);
+    }
+    if (old === undefined || old.title !== p.title || old.body !== p.body || old.comment_count !== p.comments.length) {
+      if (old !== undefined) this.stmt('DELETE FROM issue_fts WHERE rowid = ?').run(iid);
+      this.stmt('INSERT INTO issue_fts(rowid, title, body, comments) VALUES (?, ?, ?, ?)').run(
+        iid,
+        p.title,
+        p.body,
+        p.comments.map((c) => c.body).join('\n'),
+      );
+    }
+    const depsChanged = this.writeDeps(p);
+    // A newly existing issue may be the target of edges recorded earlier:
+    // those edges start to count now.
+    const newTarget = old === undefined && this.stmt('SELECT 1 FROM deps WHERE target = ? LIMIT 1').get(p.issueId) !== undefined;
+    return depsChanged || newTarget;
+  }
+
+  private replaceSet(table: 'labels' | 'assignees', column: 'label' | 'user', iid: number, before: string[], after: string[]): void {
+    const del = this.stmt(`DELETE FROM ${table} WHERE ${column} = ? AND iid = ?`);
+    const ins = this.stmt(`INSERT OR IGNORE INTO ${table}(${column}, iid) VALUES (?, ?)`);
+    const keep = new Set(after);
+    for (const v of before) if (!keep.has(v)) del.run(v, iid);
+    const had = new Set(before);
+    for (const v of after) if (!had.has(v)) ins.run(v, iid);
+  }
+
+  private writeComments(iid: number, comments: IssueComment[], clear: boolean): void {
+    if (clear) this.stmt('DELETE FROM comments WHERE iid = ?').run(iid);
+    const ins = this.stmt('INSERT INTO comments(iid, seq, event_id, actor, ts, body) VALUES (?, ?, ?, ?, ?, ?)');
+    comments.forEach((c, seq) => ins.run(iid, seq, c.eventId, c.actor, c.ts, c.body));
+  }
+
+  private writeLinks(iid: number, links: IssueLink[], clear: boolean): void {
+    if (clear) this.stmt('DELETE FROM links WHERE iid = ?').run(iid);
+    const ins = this.stmt('INSERT INTO links(iid, seq, event_id, actor, ts, url, note) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    links.forEach((l, seq) => ins.run(iid, seq, l.eventId, l.actor, l.ts, l.url, l.note));
+  }
+
+  private writeAttachments(iid: number, attachments: IssueAttachment[], clear: boolean): void {
+    if (clear) this.stmt('DELETE FROM attachments WHERE iid = ?').run(iid);
+    const ins = this.stmt(
+      'INSERT INTO attachments(iid, seq, event_id, actor, ts, name, sha256, mime) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    attachments.forEach((a, seq) => ins.run(iid, seq, a.eventId, a.actor, a.ts, a.name, a.sha256, a.mime));
+  }
+
+  /** Rewrites the issue's edges when they differ; returns whether they did. */
+  private writeDeps(p: IssueProjection): boolean {
+    const before = this.stmt('SELECT target, dep_type FROM deps WHERE source = ? ORDER BY target, dep_type').all(
+      p.issueId,
+    ) as { target: Buffer; dep_type: string }[];
+    if (
+      before.length === p.dependencies.length &&
+      before.every((b, i) => b.dep_type === p.dependencies[i]!.depType && bytesEqual(b.target, p.dependencies[i]!.target))
+    ) {
+      return false;
+    }
+    this.stmt('DELETE FROM deps WHERE source = ?').run(p.issueId);
+    const ins = this.stmt('INSERT INTO deps(source, target, dep_type, waiter, waitee) VALUES (?, ?, ?, ?, ?)');
+    for (const d of p.dependencies) {
+      const w = waitOf(p.issueId, d.target, d.depType);
+      ins.run(p.issueId, d.target, d.depType, w?.waiter ?? null, w?.waitee ?? null);
+    }
+    return true;
+  }
+
+  /** Waiting arcs between existing issues, as `waiter depends_on waitee` edges. */
+  private existingWaitEdges(): DependencyEdge[] {
+    const rows = this.stmt(
+      `SELECT d.waiter, d.waitee FROM deps d
+       WHERE d.waiter IS NOT NULL
+         AND EXISTS (SELECT 1 FROM issues a WHERE a.issue_id = d.waiter)
+         AND EXISTS (SELECT 1 FROM issues b WHERE b.issue_id = d.waitee)`,
+    ).all() as { waiter: Buffer; waitee: Buffer }[];
+    return rows.map((r) => ({ from: u8(r.waiter), to: u8(r.waitee), depType: 'depends_on' as DepType }));
+  }
+
+  /**
+   * Recomputes depth and cycle membership (projection/graph.ts) and writes the
+   * rows that differ. Cost: the edges, not the issues (issues without arcs
+   * keep depth 0 and are never read).
+   */
+  private relayoutGraph(): void {
+    const a = analyzeDependencies(this.existingWaitEdges(), null);
+    const want = new Map<string, { depth: number; inCycle: number }>();
+    for (const [hex, depth] of a.depth) if (depth !== 0) want.set(hex, { depth, inCycle: 0 });
+    for (const hex of a.inCycle) want.set(hex, { depth: 0, inCycle: 1 });
+    const have = this.stmt('SELECT issue_id, depth, in_cycle FROM issues WHERE depth <> 0 OR in_cycle <> 0').all() as {
+      issue_id: Buffer;
+      depth: number;
+      in_cycle: number;
+    }[];
+    const update = this.stmt('UPDATE issues SET depth = ?, in_cycle = ? WHERE issue_id = ?');
+    for (const r of have) {
+      const hex = toHex(r.issue_id);
+      const w = want.get(hex);
+      if (w === undefined) update.run(0, 0, r.issue_id);
+      else {
+        if (w.depth !== r.depth || w.inCycle !== r.in_cycle) update.run(w.depth, w.inCycle, r.issue_id);
+        want.delete(hex);
+      }
+    }
+    for (const [hex, w] of want) update.run(w.depth, w.inCycle, fromHex(hex));
+  }
+
+  private loadEvents(issueId: Uint8Array): Event[] {
+    const rows = this.stmt(
+      'SELECT event_id, issue_id, actor, ts, parent, kind_tag, payload, sig FROM events WHERE issue_id = ?',
+    ).all(issueId) as {
+      event_id: Buffer;
+      issue_id: Buffer;
+      actor: Buffer;
+      ts: number;
+      parent: Buffer | null;
+      kind_tag: number;
+      payload: Buffer;
+      sig: Buffer | null;
+    }[];
+    return rows.map((r) => ({
+      eventId: u8(r.event_id),
+      issueId: u8(r.issue_id),
+      actor: u8(r.actor),
+      ts: r.ts,
+      parent: u8OrNull(r.parent),
+      kind: decodeKind(r.kind_tag, u8(r.payload)),
+      sig: u8OrNull(r.sig),
+    }));
+  }
+
+  // ---------------------------------------------------------------------------
+  // Progress
+
+  hasEvent(eventId: Uint8Array): boolean {
+    return this.read(() => this.stmt('SELECT 1 FROM events WHERE event_id = ?').get(eventId) !== undefined);
+  }
+
+  hasCommit(oid: string): boolean {
+    return this.read(() => this.stmt('SELECT 1 FROM commits WHERE oid = ?').get(oid) !== undefined);
+  }
+
+  /** The WAL head the view reflects; null before the first catch-up. */
+  walHead(): string | null {
+    return this.read(() => {
+      const r = this.stmt(`SELECT value FROM meta WHERE key = 'wal_head'`).get() as { value: string } | undefined;
+      return r?.value ?? null;
+    });
+  }
+
+  // ---------------------------------------------------------------------------
+  // Queries
+
+  /** Appends the SQL of the filters to `where`/`params`; false when nothing can match. */
+  private filters(f: IssueQuery, where: string[], params: unknown[]): boolean {
+    if (f.state !== undefined) {
+      if (f.state !== 'open' && f.state !== 'closed') {
+        throw new GriteError('invalid_args', `state must be "open" or "closed", got ${JSON.stringify(f.state)}`);
+      }
+      where.push('i.state = ?');
+      params.push(f.state);
+    }
+    if (f.labels !== undefined) {
+      if (!Array.isArray(f.labels) || f.labels.some((l) => typeof l !== 'string')) {
+        throw new GriteError('invalid_args', 'labels must be a list of strings');
+      }
+      for (const label of new Set(f.labels)) {
+        where.push('i.iid IN (SELECT iid FROM labels WHERE label = ?)');
+        params.push(label);
+      }
+    }
+    if (f.assignee !== undefined) {
+      if (typeof f.assignee !== 'string') throw new GriteError('invalid_args', 'assignee must be a string');
+      where.push('i.iid IN (SELECT iid FROM assignees WHERE user = ?)');
+      params.push(f.assignee);
+    }
+    if (f.text !== undefined && f.text.trim() !== '') {
+      const match = ftsMatchExpression(f.text);
+      if (match === null) return false;
+      where.push('i.iid IN (SELECT rowid FROM issue_fts WHERE issue_fts MATCH ?)');
+      params.push(match);
+    }
+    return true;
+  }
+
+  listIssues(q: IssueQuery = {}): IssueListResult {
+    const sort = q.sort ?? 'updated';
+    if (!(sort in SORT_COLUMN)) throw new GriteError('invalid_args', `unknown sort ${JSON.stringify(sort)}`, { hint: 'use updated, created, id or title' });
+    const order: SortOrder = q.order ?? (sort === 'updated' || sort === 'created' ? 'desc' : 'asc');
+    if (order !== 'asc' && order !== 'desc') throw new GriteError('invalid_args', `order must be asc or desc, got ${JSON.stringify(order)}`);
+    const limit = q.limit ?? 0;
+    if (!Number.isSafeInteger(limit) || limit < 0) {
+      throw new GriteError('invalid_args', `limit must be a non-negative integer, got ${String(q.limit)}`);
+    }
+    const cursor = q.cursor === undefined || q.cursor === null || q.cursor === '' ? null : decodeCursor(q.cursor, sort, order);
+
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (!this.filters(q, where, params)) return { issues: [], total: 0, nextCursor: null };
+    const col = SORT_COLUMN[sort];
+    const dir = order === 'asc' ? 'ASC' : 'DESC';
+    const cmp = order === 'asc' ? '>' : '<';
+    const pageWhere = [...where];
+    const pageParams = [...params];
+    if (cursor !== null) {
+      if (sort === 'id') {
+        pageWhere.push(`i.issue_id ${cmp} ?`);
+        pageParams.push(cursor.issueId);
+      } else {
+        pageWhere.push(`(${col}, i.issue_id) ${cmp} (?, ?)`);
+        pageParams.push(cursor.value, cursor.issueId);
+      }
+    }
+    const orderBy = sort === 'id' ? `i.issue_id ${dir}` : `${col} ${dir}, i.issue_id ${dir}`;
+    const whereSql = (w: string[]) => (w.length === 0 ? '' : `WHERE ${w.join(' AND ')}`);
+    const pageSql = `SELECT ${SUMMARY_COLUMNS} FROM issues i ${whereSql(pageWhere)} ORDER BY ${orderBy} LIMIT ?`;
+    const countSql = `SELECT count(*) FROM issues i ${whereSql(where)}`;
+
+    return this.read(() => {
+      const rows = this.stmt(pageSql).all(...pageParams, limit === 0 ? -1 : limit + 1) as SummaryRow[];
+      const total = this.stmt(countSql).pluck().get(...params) as number;
+      let nextCursor: string | null = null;
+      if (limit > 0 && rows.length > limit) {
+        rows.length = limit;
+        const last = rows[limit - 1]!;
+        const value = sort === 'updated' ? last.updated_ts : sort === 'created' ? last.created_ts : sort === 'title' ? last.title : toHex(last.issue_id);
+        nextCursor = encodeCursor({ sort, order, value, issueId: u8(last.issue_id) });
+      }
+      return { issues: rows.map(toSummary), total, nextCursor };
+    });
+  }
+
+  getIssue(issueId: Uint8Array): IssueDetail | null {
+    return this.read(() => {
+      const r = this.stmt(
+        `SELECT ${SUMMARY_COLUMNS}, i.iid, i.body, i.created_by, i.event_count FROM issues i WHERE i.issue_id = ?`,
+      ).get(issueId) as (SummaryRow & { iid: number; body: string; created_by: Buffer; event_count: number }) | undefined;
+      if (r === undefined) return null;
+      const comments = (this.stmt('SELECT event_id, actor, ts, body FROM comments WHERE iid = ? ORDER BY seq').all(r.iid) as Row[]).map(
+        (c): IssueComment => ({ eventId: u8(c.event_id as Buffer), actor: u8(c.actor as Buffer), ts: c.ts as number, body: c.body as string }),
+      );
+      const links = (this.stmt('SELECT event_id, actor, ts, url, note FROM links WHERE iid = ? ORDER BY seq').all(r.iid) as Row[]).map(
+        (l): IssueLink => ({
+          eventId: u8(l.event_id as Buffer),
+          actor: u8(l.actor as Buffer),
+          ts: l.ts as number,
+          url: l.url as string,
+          note: l.note as string | null,
+        }),
+      );
+      const attachments = (
+        this.stmt('SELECT event_id, actor, ts, name, sha256, mime FROM attachments WHERE iid = ? ORDER BY seq').all(r.iid) as Row[]
+      ).map(
+        (a): IssueAttachment => ({
+          eventId: u8(a.event_id as Buffer),
+          actor: u8(a.actor as Buffer),
+          ts: a.ts as number,
+          name: a.name as string,
+          sha256: u8(a.sha256 as Buffer),
+          mime: a.mime as string,
+        }),
+      );
+      const dependencies = this.depRows('out', issueId).map((d) => ({
+        target: d.issueId,
+        depType: d.depType,
+        title: d.title,
+        state: d.state,
+      }));
+      return {
+        ...toSummary(r),
+        body: r.body,
+        createdBy: u8(r.created_by),
+        comments,
+        links,
+        attachments,
+        dependencies,
+        eventCount: r.event_count,
+      };
+    });
+  }
+
+  /** Every stored event of the issue (also before its IssueCreated arrived), in projection order. */
+  getIssueEvents(issueId: Uint8Array): Event[] {
+    return this.read(() => sortEvents(this.loadEvents(issueId)));
+  }
+
+  /**
+   * Resolves an issue reference: full id or any unique prefix of at least 4
+   * hex characters, either case. Bad hex or too short/long: invalid_args;
+   * no such issue: not_found; several: invalid_args with `details.candidates`.
+   */
+  resolveIssueRef(ref: string): Uint8Array {
+    const hex = typeof ref === 'string' ? ref.trim().toLowerCase() : '';
+    if (!/^[0-9a-f]+$/.test(hex)) {
+      throw new GriteError('invalid_args', `not an issue id: ${JSON.stringify(ref)}`, {
+        hint: 'give the issue id in hex, or a unique prefix of at least 4 characters',
+        details: { ref },
+      });
+    }
+    if (hex.length < 4 || hex.length > 32) {
+      throw new GriteError('invalid_args', `an issue id prefix has 4 to 32 hex characters, got ${hex.length}`, {
+        hint: 'give at least 4 characters of the issue id',
+        details: { ref },
+      });
+    }
+    const lo = fromHex(hex.padEnd(32, '0'));
+    const hi = fromHex(hex.padEnd(32, 'f'));
+    const rows = this.read(
+      () =>
+        this.stmt('SELECT issue_id FROM issues WHERE issue_id BETWEEN ? AND ? ORDER BY issue_id LIMIT ?')
+          .pluck()
+          .all(lo, hi, MAX_CANDIDATES + 1) as Buffer[],
+    );
+    if (rows.length === 0) {
+      throw new GriteError('not_found', `no issue matches ${hex}`, { hint: 'list issues with `grite issue list`', details: { ref } });
+    }
+    if (rows.length > 1) {
+      const candidates = rows.slice(0, MAX_CANDIDATES).map((b) => toHex(b));
+      throw new GriteError('invalid_args', `issue id prefix ${hex} is ambiguous`, {
+        hint: 'give more characters of the issue id',
+        details: { ref, candidates, more: rows.length > MAX_CANDIDATES },
+      });
+    }
+    return u8(rows[0]!);
+  }
+
+  private depRows(direction: 'out' | 'in', issueId: Uint8Array): DepListEntry[] {
+    const sql =
+      direction === 'out'
+        ? `SELECT d.target AS other, d.dep_type, t.title, t.state FROM deps d
+           LEFT JOIN issues t ON t.issue_id = d.target WHERE d.source = ? ORDER BY d.target, d.dep_type`
+        : `SELECT d.source AS other, d.dep_type, t.title, t.state FROM deps d
+           LEFT JOIN issues t ON t.issue_id = d.source WHERE d.target = ? ORDER BY d.source, d.dep_type`;
+    return (this.stmt(sql).all(issueId) as { other: Buffer; dep_type: DepType; title: string | null; state: IssueState | null }[]).map(
+      (r) => ({ issueId: u8(r.other), depType: r.dep_type, title: r.title, state: r.state }),
+    );
+  }
+
+  /**
+   * The issue's edges: 'out' those recorded on it (`<id> <type> <other>`),
+   * 'in' those recorded on other issues naming it (`<other> <type> <id>`).
+   */
+  listDeps(issueId: Uint8Array, direction: 'out' | 'in'): DepListEntry[] {
+    if (direction !== 'out' && direction !== 'in') {
+      throw new GriteError('invalid_args', `direction must be out or in, got ${JSON.stringify(direction)}`);
+    }
+    return this.read(() => this.depRows(direction, issueId));
+  }
+
+  /** Issues (filtered) in topological order: waitees first, by (depth, id), cycle members last by id. */
+  topoOrder(filter: TopoFilter = {}): IssueSummary[] {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    this.filters(filter, where, params);
+    const sql = `SELECT ${SUMMARY_COLUMNS} FROM issues i ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+                 ORDER BY i.in_cycle, i.depth, i.issue_id`;
+    return this.read(() => (this.stmt(sql).all(...params) as SummaryRow[]).map(toSummary));
+  }
+
+  private readySql(filter: Omit<TopoFilter, 'state'>, select: string, tail: string): { sql: string; params: unknown[] } {
+    const where = [
+      `i.state = 'open'`,
+      'i.in_cycle = 0',
+      `NOT EXISTS (SELECT 1 FROM deps d JOIN issues t ON t.issue_id = d.waitee
+                   WHERE d.waiter = i.issue_id AND t.state = 'open')`,
+    ];
+    const params: unknown[] = [];
+    this.filters({ labels: filter.labels, assignee: filter.assignee }, where, params);
+    return { sql: `SELECT ${select} FROM issues i WHERE ${where.join(' AND ')} ${tail}`, params };
+  }
+
+  /**
+   * Ready issues in dependency order: open, on no cycle, waiting for nothing
+   * open (projection/graph.ts). `limit` 0 or undefined: all.
+   */
+  ready(limit?: number, filter: Omit<TopoFilter, 'state'> = {}): IssueSummary[] {
+    const n = limit ?? 0;
+    if (!Number.isSafeInteger(n) || n < 0) throw new GriteError('invalid_args', `limit must be a non-negative integer, got ${String(limit)}`);
+    const { sql, params } = this.readySql(filter, SUMMARY_COLUMNS, 'ORDER BY i.depth, i.issue_id LIMIT ?');
+    return this.read(() => (this.stmt(sql).all(...params, n === 0 ? -1 : n) as SummaryRow[]).map(toSummary));
+  }
+
+  /** How many issues are ready. */
+  countReady(filter: Omit<TopoFilter, 'state'> = {}): number {
+    const { sql, params } = this.readySql(filter, 'count(*)', '');
+    return this.read(() => this.stmt(sql).pluck().get(...params) as number);
+  }
+
+  /**
+   * Whether adding `from <depType> to` would close a cycle of waiting
+   * (conservative like projection's wouldCreateCycle: every recorded edge
+   * counts). Searches only what the new waitee reaches.
+   */
+  wouldCreateCycle(from: Uint8Array, to: Uint8Array, depType: DepType): boolean {
+    const w = waitOf(from, to, depType);
+    if (w === null) return false;
+    if (bytesEqual(w.waiter, w.waitee)) return true;
+    return this.read(() => {
+      const next = this.stmt('SELECT waitee FROM deps WHERE waiter = ?').pluck();
+      const goal = toHex(w.waiter);
+      const seen = new Set<string>([toHex(w.waitee)]);
+      const queue: Uint8Array[] = [w.waitee];
+      for (let i = 0; i < queue.length; i++) {
+        for (const b of next.all(queue[i]) as Buffer[]) {
+          const hex = toHex(b);
+          if (hex === goal) return true;
+          if (!seen.has(hex)) {
+            seen.add(hex);
+            queue.push(u8(b));
+          }
+        }
+      }
+      return false;
+    });
+  }
+
+  /** Cycles of waiting among existing issues: members sorted by id, cycles by first member. */
+  cycles(): Uint8Array[][] {
+    return this.read(() => analyzeDependencies(this.existingWaitEdges(), null).cycles);
+  }
+
+  stats(): ViewStats {
+    return this.read(() => {
+      const count = (sql: string) => this.stmt(sql).pluck().get() as number;
+      let sizeBytes = 0;
+      for (const suffix of ['', '-wal']) sizeBytes += statSync(this.path + suffix, { throwIfNoEntry: false })?.size ?? 0;
+      const head = this.stmt(`SELECT value FROM meta WHERE key = 'wal_head'`).pluck().get() as string | undefined;
+      return {
+        path: this.path,
+        sizeBytes,
+        schemaVersion: VIEW_SCHEMA_VERSION,
+        eventCount: count('SELECT count(*) FROM events'),
+        issueCount: count('SELECT count(*) FROM issues'),
+        walHead: head ?? null,
+        appliedCommits: count('SELECT count(*) FROM commits'),
+      };
+    });
+  }
+
+  /** Refreshes the query planner's statistics (after a rebuild or a large catch-up). */
+  optimize(): void {
+    this.checkOpen();
+    try {
+      this.db.pragma('optimize');
+    } catch (e) {
+      throw toGriteError(e, this.path);
+    }
+  }
+}
+
+function hasTables(db: Database.Database): boolean {
+  return db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' LIMIT 1`).get() !== undefined;
+}

@@ -1,0 +1,140 @@
+/**
+ * The view equals the projection of the stored event set, whatever the order
+ * and grouping in which events arrive (DESIGN.md sections 3 and 4): random
+ * sets applied in random batches, duplicates included, give identical query
+ * results, and those agree with the pure projection.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Event } from '../src/event.js';
+import { dependencyEdges, project, readyIssues, sortEvents, topoOrder } from '../src/projection/index.js';
+import { View } from '../src/view/index.js';
+import { canonical, cloneEvent, gen, randomEventSet, randomSplit, type Gen } from './projection-gen.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'grite-view-order-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+const freshView = () => View.open(join(dir, `v${++n}.sqlite`));
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+/** Everything the view answers, as one comparable string. */
+function snapshot(v: View, issueIds: Uint8Array[]): string {
+  const { path: _p, sizeBytes: _s, ...stats } = v.stats();
+  return canonical({
+    stats,
+    lists: (['updated', 'created', 'id', 'title'] as const).map((sort) => v.listIssues({ sort })),
+    open: v.listIssues({ state: 'open', sort: 'id' }),
+    // Every filter table: labels, assignees, full text.
+    byLabel: ['bug', 'p0', 'p1', 'ui', 'Ünï', '🚀', 'z\u{10400}', 'z\uffef'].map((l) => v.listIssues({ labels: [l], sort: 'id' }).issues.map((i) => i.issueId)),
+    byAssignee: ['alice', 'bob', 'carol', 'dän'].map((a) => v.listIssues({ assignee: a, sort: 'id' }).issues.map((i) => i.issueId)),
+    byText: ['alpha', 'gamma', 'unicode', '🚀', 'quoted', 'x*y', 'a-b'].map((t) => v.listIssues({ text: t, sort: 'id' }).issues.map((i) => i.issueId)),
+    issues: issueIds.map((id) => v.getIssue(id)),
+    events: issueIds.map((id) => v.getIssueEvents(id)),
+    deps: issueIds.map((id) => [v.listDeps(id, 'out'), v.listDeps(id, 'in')]),
+    topo: v.topoOrder(),
+    ready: v.ready(),
+    cycles: v.cycles(),
+  });
+}
+
+function applyInBatches(v: View, g: Gen, events: Event[]): void {
+  const copies = g.shuffle([...events.map(cloneEvent), ...events.filter(() => g.rand() < 0.2).map(cloneEvent)]);
+  for (const batch of randomSplit(g, copies)) v.apply(batch);
+}
+
+describe('view: order of arrival never matters', () => {
+  it('random sets in random batches give identical answers (40 seeds)', () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const g = gen(seed);
+      const { events, issueIds } = randomEventSet(g);
+      const views = [freshView(), freshView(), freshView()];
+      views[0]!.apply(events);
+      applyInBatches(views[1]!, g, events);
+      // One event at a time, newest first.
+      for (const e of [...events].reverse()) views[2]!.apply([e]);
+      const want = snapshot(views[0]!, issueIds);
+      expect(snapshot(views[1]!, issueIds), `seed ${seed}`).toBe(want);
+      expect(snapshot(views[2]!, issueIds), `seed ${seed}`).toBe(want);
+      for (const v of views) v.close();
+    }
+  });
+
+  it('agrees with the pure projection, ready set and topological order (40 seeds)', () => {
+    for (let seed = 100; seed < 140; seed++) {
+      const g = gen(seed);
+      const { events, issueIds } = randomEventSet(g, { issues: 6, events: 80 });
+      const v = freshView();
+      applyInBatches(v, g, events);
+      const p = project(events);
+      expect(v.stats().issueCount).toBe(p.issues.length);
+      expect(v.stats().eventCount).toBe(p.eventCount);
+      for (const issue of p.issues) {
+        const d = v.getIssue(issue.issueId)!;
+        expect(d, `seed ${seed}`).not.toBeNull();
+        expect(
+          canonical({
+            title: d.title,
+            body: d.body,
+            state: d.state,
+            labels: d.labels,
+            assignees: d.assignees,
+            createdTs: d.createdTs,
+            updatedTs: d.updatedTs,
+            createdBy: d.createdBy,
+            comments: d.comments,
+            links: d.links,
+            attachments: d.attachments,
+            deps: d.dependencies.map((x) => [x.target, x.depType]),
+            eventCount: d.eventCount,
+          }),
+          `seed ${seed}`,
+        ).toBe(
+          canonical({
+            title: issue.title,
+            body: issue.body,
+            state: issue.state,
+            labels: issue.labels,
+            assignees: issue.assignees,
+            createdTs: issue.createdTs,
+            updatedTs: issue.updatedTs,
+            createdBy: issue.createdBy,
+            comments: issue.comments,
+            links: issue.links,
+            attachments: issue.attachments,
+            deps: issue.dependencies.map((x) => [x.target, x.depType]),
+            eventCount: issue.eventCount,
+          }),
+        );
+      }
+      const edges = dependencyEdges(p.issues);
+      expect(v.ready().map((s) => hex(s.issueId)), `seed ${seed}`).toEqual(readyIssues(p.issues, edges).map(hex));
+      expect(v.topoOrder().map((s) => hex(s.issueId)), `seed ${seed}`).toEqual(
+        topoOrder(
+          p.issues.map((i) => i.issueId),
+          edges,
+        ).map(hex),
+      );
+      // Events of issues still waiting for their IssueCreated are stored too.
+      for (const id of issueIds) {
+        const mine = events.filter((e) => hex(e.issueId) === hex(id));
+        expect(canonical(v.getIssueEvents(id))).toBe(canonical(sortEvents(mine)));
+      }
+      v.close();
+    }
+  });
+
+  it('re-applying stored events changes nothing and reports nothing applied', () => {
+    const g = gen(5);
+    const { events, issueIds } = randomEventSet(g);
+    const v = freshView();
+    const first = v.apply(events);
+    const before = snapshot(v, issueIds);
+    const again = v.apply(g.shuffle(events.map(cloneEvent)));
+    expect(first.eventsApplied).toBe(new Set(events.map((e) => hex(e.eventId))).size);
+    expect(again).toEqual({ eventsApplied: 0, issuesTouched: 0 });
+    expect(snapshot(v, issueIds)).toBe(before);
+    v.close();
+  });
+});
