@@ -1,0 +1,63 @@
+/**
+ * Runs one parsed operation: resolve the repository (and actor, for writes),
+ * build the request, route it (daemon or in-process engine), render the
+ * response. Both entries (oclif command classes and the fast entry) end here,
+ * so their output and exit codes are the same by construction.
+ */
+import { decodeResponse, encodeRequest, readErrorDetails } from '@grite/protocol';
+import type { Op, OpInput, Values } from './ops/op.js';
+import { errorOutcome, successOutcome, type Outcome } from './output.js';
+import { resultJson } from './render/json.js';
+import { route } from './router.js';
+
+export interface RunEnv {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  readStdin: () => Promise<string>;
+}
+
+export function readProcessStdin(): Promise<string> {
+  return new Promise((resolveText, reject) => {
+    const chunks: Buffer[] = [];
+    process.stdin.on('data', (c: Buffer) => chunks.push(c));
+    process.stdin.on('end', () => resolveText(Buffer.concat(chunks).toString('utf8')));
+    process.stdin.on('error', reject);
+  });
+}
+
+export function defaultRunEnv(): RunEnv {
+  return { cwd: process.cwd(), env: process.env, readStdin: readProcessStdin };
+}
+
+export async function runOp(op: Op, flags: Values, args: Values, runEnv: RunEnv = defaultRunEnv()): Promise<Outcome> {
+  const json = Boolean(flags.json);
+  const quiet = Boolean(flags.quiet);
+  const input: OpInput = { flags, args, now: Date.now(), cwd: runEnv.cwd, readStdin: runEnv.readStdin };
+  try {
+    if (op.kind === 'local') {
+      const data = await op.run(input);
+      return successOutcome(data, json, quiet, op.human && ((d) => op.human!(d, input)));
+    }
+    const { resolveContext } = await import('@grite/daemon/local/context');
+    const ctx = resolveContext({
+      cwd: runEnv.cwd,
+      actor: flags.actor as string | undefined,
+      dataDir: flags['data-dir'] as string | undefined,
+      env: runEnv.env,
+      write: op.write,
+    });
+    const command = await op.build(input);
+    const request = encodeRequest({ repo: ctx.repo.commonDir, actorId: ctx.actorId, command });
+    const noDaemon = flags.daemon === false || runEnv.env.GRITE_NO_DAEMON === '1';
+    const bytes = await route(ctx.repo.commonDir, request, { noDaemon });
+    const resp = decodeResponse(bytes);
+    if (!resp.ok()) {
+      const err = resp.error();
+      const details = err ? readErrorDetails(err) : {};
+      throw { code: err?.code() ?? 'internal_error', message: err?.message() ?? 'request failed', hint: err?.hint() ?? null, details };
+    }
+    return successOutcome(resultJson(resp) as Record<string, unknown>, json, quiet, op.human && ((d) => op.human!(d, input)));
+  } catch (e) {
+    return errorOutcome(e, json);
+  }
+}
