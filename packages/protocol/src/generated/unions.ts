@@ -8,27 +8,35 @@ import { Ack, AckT } from './grite/ipc/ack.js';
 import { AssigneeAdded, AssigneeAddedT } from './grite/ipc/assignee-added.js';
 import { AssigneeRemoved, AssigneeRemovedT } from './grite/ipc/assignee-removed.js';
 import { AttachmentAdded, AttachmentAddedT } from './grite/ipc/attachment-added.js';
+import { Attachment, AttachmentT } from './grite/ipc/attachment.js';
+import { CodeSymbol, CodeSymbolT } from './grite/ipc/code-symbol.js';
 import { CommentAdded, CommentAddedT } from './grite/ipc/comment-added.js';
+import { Comment, CommentT } from './grite/ipc/comment.js';
 import { ContextUpdated, ContextUpdatedT } from './grite/ipc/context-updated.js';
 import { DaemonStatusResult, DaemonStatusResultT } from './grite/ipc/daemon-status-result.js';
 import { DaemonStatus, DaemonStatusT } from './grite/ipc/daemon-status.js';
 import { DaemonStop, DaemonStopT } from './grite/ipc/daemon-stop.js';
 import { DbStatsResult, DbStatsResultT } from './grite/ipc/db-stats-result.js';
 import { DbStats, DbStatsT } from './grite/ipc/db-stats.js';
+import { DepEdge, DepEdgeT } from './grite/ipc/dep-edge.js';
 import { DepListResult, DepListResultT } from './grite/ipc/dep-list-result.js';
+import { DepRef, DepRefT } from './grite/ipc/dep-ref.js';
 import { DepTopoResult, DepTopoResultT } from './grite/ipc/dep-topo-result.js';
 import { DepWriteResult, DepWriteResultT } from './grite/ipc/dep-write-result.js';
 import { DependencyAdded, DependencyAddedT } from './grite/ipc/dependency-added.js';
 import { DependencyRemoved, DependencyRemovedT } from './grite/ipc/dependency-removed.js';
+import { DoctorCheck, DoctorCheckT } from './grite/ipc/doctor-check.js';
 import { DoctorResult, DoctorResultT } from './grite/ipc/doctor-result.js';
 import { Doctor, DoctorT } from './grite/ipc/doctor.js';
 import { EventApplied, EventAppliedT } from './grite/ipc/event-applied.js';
 import { EventKind } from './grite/ipc/event-kind.js';
+import { Event, EventT } from './grite/ipc/event.js';
 import { ExportResult, ExportResultT } from './grite/ipc/export-result.js';
 import { Export, ExportT } from './grite/ipc/export.js';
 import { HelloResult, HelloResultT } from './grite/ipc/hello-result.js';
 import { Hello, HelloT } from './grite/ipc/hello.js';
 import { IpcCommand } from './grite/ipc/ipc-command.js';
+import { IpcError, IpcErrorT } from './grite/ipc/ipc-error.js';
 import { IpcRequest, IpcRequestT } from './grite/ipc/ipc-request.js';
 import { IpcResponse, IpcResponseT } from './grite/ipc/ipc-response.js';
 import { IpcResult } from './grite/ipc/ipc-result.js';
@@ -42,6 +50,7 @@ import { IssueDepAdd, IssueDepAddT } from './grite/ipc/issue-dep-add.js';
 import { IssueDepList, IssueDepListT } from './grite/ipc/issue-dep-list.js';
 import { IssueDepRemove, IssueDepRemoveT } from './grite/ipc/issue-dep-remove.js';
 import { IssueDepTopo, IssueDepTopoT } from './grite/ipc/issue-dep-topo.js';
+import { IssueDetail, IssueDetailT } from './grite/ipc/issue-detail.js';
 import { IssueLabel, IssueLabelT } from './grite/ipc/issue-label.js';
 import { IssueLink, IssueLinkT } from './grite/ipc/issue-link.js';
 import { IssueListResult, IssueListResultT } from './grite/ipc/issue-list-result.js';
@@ -50,14 +59,18 @@ import { IssueReady, IssueReadyT } from './grite/ipc/issue-ready.js';
 import { IssueReopen, IssueReopenT } from './grite/ipc/issue-reopen.js';
 import { IssueShowResult, IssueShowResultT } from './grite/ipc/issue-show-result.js';
 import { IssueShow, IssueShowT } from './grite/ipc/issue-show.js';
+import { IssueSummary, IssueSummaryT } from './grite/ipc/issue-summary.js';
 import { IssueUpdate, IssueUpdateT } from './grite/ipc/issue-update.js';
 import { IssueUpdated, IssueUpdatedT } from './grite/ipc/issue-updated.js';
 import { IssueWriteResult, IssueWriteResultT } from './grite/ipc/issue-write-result.js';
+import { KeyValue, KeyValueT } from './grite/ipc/key-value.js';
 import { LabelAdded, LabelAddedT } from './grite/ipc/label-added.js';
 import { LabelRemoved, LabelRemovedT } from './grite/ipc/label-removed.js';
 import { LinkAdded, LinkAddedT } from './grite/ipc/link-added.js';
+import { Link, LinkT } from './grite/ipc/link.js';
 import { LockAcquire, LockAcquireT } from './grite/ipc/lock-acquire.js';
 import { LockChanged, LockChangedT } from './grite/ipc/lock-changed.js';
+import { LockConflict, LockConflictT } from './grite/ipc/lock-conflict.js';
 import { LockGcResult, LockGcResultT } from './grite/ipc/lock-gc-result.js';
 import { LockGc, LockGcT } from './grite/ipc/lock-gc.js';
 import { LockInfo, LockInfoT } from './grite/ipc/lock-info.js';
@@ -66,6 +79,7 @@ import { LockRenew, LockRenewT } from './grite/ipc/lock-renew.js';
 import { LockStatusResult, LockStatusResultT } from './grite/ipc/lock-status-result.js';
 import { LockStatus, LockStatusT } from './grite/ipc/lock-status.js';
 import { MessageBody } from './grite/ipc/message-body.js';
+import { Message, MessageT } from './grite/ipc/message.js';
 import { NotificationKind } from './grite/ipc/notification-kind.js';
 import { Notification, NotificationT } from './grite/ipc/notification.js';
 import { ProjectContextUpdated, ProjectContextUpdatedT } from './grite/ipc/project-context-updated.js';
@@ -91,6 +105,11 @@ export interface UnionMember<E extends number, O> {
   readonly name: string;
   readonly objectClass: new () => O;
   readonly accessorClass: new () => { __init(i: number, bb: flatbuffers.ByteBuffer): unknown; unpack(): O };
+}
+
+export interface TableClasses {
+  readonly objectClass: new () => flatbuffers.IGeneratedObject;
+  readonly accessorClass: new () => { __init(i: number, bb: flatbuffers.ByteBuffer): unknown; unpack(): flatbuffers.IGeneratedObject };
 }
 
 /** Any object-API member of the EventKind union. */
@@ -277,3 +296,96 @@ export const NOTIFICATION_KIND_MEMBERS: readonly UnionMember<NotificationKind, N
   { type: NotificationKind.LockChanged, name: 'LockChanged', objectClass: LockChangedT, accessorClass: LockChanged },
   { type: NotificationKind.SnapshotCreated, name: 'SnapshotCreated', objectClass: SnapshotCreatedT, accessorClass: SnapshotCreated },
 ];
+
+/** Every table of the schema: its object-API and accessor classes, by name. */
+export const TABLE_CLASSES: Readonly<Record<string, TableClasses>> = {
+  Ack: { objectClass: AckT, accessorClass: Ack },
+  AssigneeAdded: { objectClass: AssigneeAddedT, accessorClass: AssigneeAdded },
+  AssigneeRemoved: { objectClass: AssigneeRemovedT, accessorClass: AssigneeRemoved },
+  Attachment: { objectClass: AttachmentT, accessorClass: Attachment },
+  AttachmentAdded: { objectClass: AttachmentAddedT, accessorClass: AttachmentAdded },
+  CodeSymbol: { objectClass: CodeSymbolT, accessorClass: CodeSymbol },
+  Comment: { objectClass: CommentT, accessorClass: Comment },
+  CommentAdded: { objectClass: CommentAddedT, accessorClass: CommentAdded },
+  ContextUpdated: { objectClass: ContextUpdatedT, accessorClass: ContextUpdated },
+  DaemonStatus: { objectClass: DaemonStatusT, accessorClass: DaemonStatus },
+  DaemonStatusResult: { objectClass: DaemonStatusResultT, accessorClass: DaemonStatusResult },
+  DaemonStop: { objectClass: DaemonStopT, accessorClass: DaemonStop },
+  DbStats: { objectClass: DbStatsT, accessorClass: DbStats },
+  DbStatsResult: { objectClass: DbStatsResultT, accessorClass: DbStatsResult },
+  DepEdge: { objectClass: DepEdgeT, accessorClass: DepEdge },
+  DepListResult: { objectClass: DepListResultT, accessorClass: DepListResult },
+  DepRef: { objectClass: DepRefT, accessorClass: DepRef },
+  DepTopoResult: { objectClass: DepTopoResultT, accessorClass: DepTopoResult },
+  DepWriteResult: { objectClass: DepWriteResultT, accessorClass: DepWriteResult },
+  DependencyAdded: { objectClass: DependencyAddedT, accessorClass: DependencyAdded },
+  DependencyRemoved: { objectClass: DependencyRemovedT, accessorClass: DependencyRemoved },
+  Doctor: { objectClass: DoctorT, accessorClass: Doctor },
+  DoctorCheck: { objectClass: DoctorCheckT, accessorClass: DoctorCheck },
+  DoctorResult: { objectClass: DoctorResultT, accessorClass: DoctorResult },
+  Event: { objectClass: EventT, accessorClass: Event },
+  EventApplied: { objectClass: EventAppliedT, accessorClass: EventApplied },
+  Export: { objectClass: ExportT, accessorClass: Export },
+  ExportResult: { objectClass: ExportResultT, accessorClass: ExportResult },
+  Hello: { objectClass: HelloT, accessorClass: Hello },
+  HelloResult: { objectClass: HelloResultT, accessorClass: HelloResult },
+  IpcError: { objectClass: IpcErrorT, accessorClass: IpcError },
+  IpcRequest: { objectClass: IpcRequestT, accessorClass: IpcRequest },
+  IpcResponse: { objectClass: IpcResponseT, accessorClass: IpcResponse },
+  IssueAssign: { objectClass: IssueAssignT, accessorClass: IssueAssign },
+  IssueAttach: { objectClass: IssueAttachT, accessorClass: IssueAttach },
+  IssueClose: { objectClass: IssueCloseT, accessorClass: IssueClose },
+  IssueComment: { objectClass: IssueCommentT, accessorClass: IssueComment },
+  IssueCreate: { objectClass: IssueCreateT, accessorClass: IssueCreate },
+  IssueCreated: { objectClass: IssueCreatedT, accessorClass: IssueCreated },
+  IssueDepAdd: { objectClass: IssueDepAddT, accessorClass: IssueDepAdd },
+  IssueDepList: { objectClass: IssueDepListT, accessorClass: IssueDepList },
+  IssueDepRemove: { objectClass: IssueDepRemoveT, accessorClass: IssueDepRemove },
+  IssueDepTopo: { objectClass: IssueDepTopoT, accessorClass: IssueDepTopo },
+  IssueDetail: { objectClass: IssueDetailT, accessorClass: IssueDetail },
+  IssueLabel: { objectClass: IssueLabelT, accessorClass: IssueLabel },
+  IssueLink: { objectClass: IssueLinkT, accessorClass: IssueLink },
+  IssueList: { objectClass: IssueListT, accessorClass: IssueList },
+  IssueListResult: { objectClass: IssueListResultT, accessorClass: IssueListResult },
+  IssueReady: { objectClass: IssueReadyT, accessorClass: IssueReady },
+  IssueReopen: { objectClass: IssueReopenT, accessorClass: IssueReopen },
+  IssueShow: { objectClass: IssueShowT, accessorClass: IssueShow },
+  IssueShowResult: { objectClass: IssueShowResultT, accessorClass: IssueShowResult },
+  IssueSummary: { objectClass: IssueSummaryT, accessorClass: IssueSummary },
+  IssueUpdate: { objectClass: IssueUpdateT, accessorClass: IssueUpdate },
+  IssueUpdated: { objectClass: IssueUpdatedT, accessorClass: IssueUpdated },
+  IssueWriteResult: { objectClass: IssueWriteResultT, accessorClass: IssueWriteResult },
+  KeyValue: { objectClass: KeyValueT, accessorClass: KeyValue },
+  LabelAdded: { objectClass: LabelAddedT, accessorClass: LabelAdded },
+  LabelRemoved: { objectClass: LabelRemovedT, accessorClass: LabelRemoved },
+  Link: { objectClass: LinkT, accessorClass: Link },
+  LinkAdded: { objectClass: LinkAddedT, accessorClass: LinkAdded },
+  LockAcquire: { objectClass: LockAcquireT, accessorClass: LockAcquire },
+  LockChanged: { objectClass: LockChangedT, accessorClass: LockChanged },
+  LockConflict: { objectClass: LockConflictT, accessorClass: LockConflict },
+  LockGc: { objectClass: LockGcT, accessorClass: LockGc },
+  LockGcResult: { objectClass: LockGcResultT, accessorClass: LockGcResult },
+  LockInfo: { objectClass: LockInfoT, accessorClass: LockInfo },
+  LockRelease: { objectClass: LockReleaseT, accessorClass: LockRelease },
+  LockRenew: { objectClass: LockRenewT, accessorClass: LockRenew },
+  LockStatus: { objectClass: LockStatusT, accessorClass: LockStatus },
+  LockStatusResult: { objectClass: LockStatusResultT, accessorClass: LockStatusResult },
+  Message: { objectClass: MessageT, accessorClass: Message },
+  Notification: { objectClass: NotificationT, accessorClass: Notification },
+  ProjectContextUpdated: { objectClass: ProjectContextUpdatedT, accessorClass: ProjectContextUpdated },
+  Rebuild: { objectClass: RebuildT, accessorClass: Rebuild },
+  RebuildResult: { objectClass: RebuildResultT, accessorClass: RebuildResult },
+  SnapshotCreate: { objectClass: SnapshotCreateT, accessorClass: SnapshotCreate },
+  SnapshotCreated: { objectClass: SnapshotCreatedT, accessorClass: SnapshotCreated },
+  SnapshotGc: { objectClass: SnapshotGcT, accessorClass: SnapshotGc },
+  SnapshotGcResult: { objectClass: SnapshotGcResultT, accessorClass: SnapshotGcResult },
+  SnapshotInfo: { objectClass: SnapshotInfoT, accessorClass: SnapshotInfo },
+  SnapshotList: { objectClass: SnapshotListT, accessorClass: SnapshotList },
+  SnapshotListResult: { objectClass: SnapshotListResultT, accessorClass: SnapshotListResult },
+  StateChanged: { objectClass: StateChangedT, accessorClass: StateChanged },
+  Subscribe: { objectClass: SubscribeT, accessorClass: Subscribe },
+  Sync: { objectClass: SyncT, accessorClass: Sync },
+  SyncResult: { objectClass: SyncResultT, accessorClass: SyncResult },
+  UnknownKind: { objectClass: UnknownKindT, accessorClass: UnknownKind },
+  WalSynced: { objectClass: WalSyncedT, accessorClass: WalSynced },
+};
