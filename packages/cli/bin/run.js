@@ -3,8 +3,9 @@
 // everything else (help, --version, unknown input) goes to oclif.
 const argv = process.argv.slice(2);
 let handled = false;
-try {
-  const { fastMain } = await import('../dist/fast.js');
+// GRITE_NO_FAST=1 skips the fast entry (tests compare both paths byte for byte).
+if (!process.env.GRITE_NO_FAST) try {
+  const { fastMain } = await import('../dist/fast.bundle.mjs');
   handled = await fastMain(argv);
 } catch (e) {
   handled = false;
