@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# grite's main job on a scratch repository: set up, then create, list and show
+# issues through the daemon (spawned on the first command, stopped at the end).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+
+grite() { node "$PWD/packages/cli/bin/run.js" "$@"; }
+scratch=$(mktemp -d -t grite-demo-XXXXXX)
+trap 'grite daemon stop >/dev/null 2>&1 || true; rm -rf "$scratch"' EXIT
+
+cd "$scratch"
+git init -q -b main
+echo "== scratch repository: $scratch"
+( set -x; grite init --no-agents-md )
+
+first=$(grite issue create --title "Crash when the config file is empty" --body "Steps: touch config.toml; run." --label bug --json \
+  | node -e 'let s="";process.stdin.on("data",c=>s+=c).on("end",()=>console.log(JSON.parse(s).data.issue_id))')
+second=$(grite issue create --title "Document the --json envelope" --label docs --json \
+  | node -e 'let s="";process.stdin.on("data",c=>s+=c).on("end",()=>console.log(JSON.parse(s).data.issue_id))')
+echo "created ${first:0:8} and ${second:0:8}"
+( set -x
+  grite issue dep add "$first" --target "$second" --type blocks
+  grite issue comment "$first" --body "Reproduced on main."
+  grite issue list
+  grite issue ready
+  grite issue show "${first:0:6}"
+  grite issue list --label bug --json
+  grite daemon status
+)
