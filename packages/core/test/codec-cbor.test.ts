@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CborRaw, CborReader, decodeCbor, encodeCbor, fromHex, GriteErrorOf, toHex, type CborValue } from './codec-helpers.js';
+import { CborRaw, CborReader, decodeCbor, encodeCbor, fromHex, toHex, type CborValue } from '../src/codec/index.js';
+import { GriteErrorOf } from './fixtures/helpers.js';
 
 const hex = (v: CborValue): string => toHex(encodeCbor(v));
 

@@ -11,12 +11,12 @@ import {
   encodeChunk,
   encodeKindPayload,
   fromHex,
-  GriteErrorOf,
   metaJson,
   parseMetaJson,
   toHex,
   verifyEventId,
-} from './codec-helpers.js';
+} from '../src/codec/index.js';
+import { GriteErrorOf, thrown } from './fixtures/helpers.js';
 
 const issueId = fromHex('000102030405060708090a0b0c0d0e0f');
 const actor = fromHex('101112131415161718191a1b1c1d1e1f');
@@ -52,15 +52,6 @@ const allKinds: EventKind[] = [
 
 function ev(kind: EventKind, ts = 1700000000000, parent: Uint8Array | null = null): Event {
   return createEvent({ issueId, actor, ts, parent, kind });
-}
-
-function thrown(f: () => unknown): ReturnType<typeof GriteErrorOf> {
-  try {
-    f();
-  } catch (e) {
-    return GriteErrorOf(e);
-  }
-  throw new Error('no error thrown');
 }
 
 describe('kind payloads', () => {

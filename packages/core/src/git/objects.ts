@@ -1,0 +1,292 @@
+/**
+ * Git objects, written in process (DESIGN.md section 5: no git spawn per write).
+ *
+ *   object    = "<type> <decimal length>\0<data>"; oid = SHA-1 (or SHA-256) of it
+ *   loose     = objects/<oid[0..2]>/<oid[2..]>, the object zlib-deflated
+ *   tree      = entries "<mode> <name>\0<raw oid>", sorted by name bytes where a
+ *               tree's name compares as if it ended in "/"; modes 100644 (file),
+ *               100755 (executable), 120000 (symlink), 40000 (tree), 160000 (gitlink)
+ *   commit    = "tree <oid>\n" ("parent <oid>\n")* "author <ident>\n"
+ *               "committer <ident>\n" "\n" <message>
+ *   ident     = "<name> <<email>> <unix seconds> <+hhmm>"
+ *
+ * Loose objects are written to a temporary file in the object's directory,
+ * flushed to disk (fsync) and renamed into place, so an object is complete
+ * wherever it is visible, and durable before any ref names it. An object that
+ * is already there (loose) is not written again. Directory entries are not
+ * fsynced (git does not either, by default).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
+import { GriteError } from '../errors.js';
+import { fromHex, toHex } from '../codec/hex.js';
+import { repoFormat, type ObjectFormat } from './repo-format.js';
+
+export type GitObjectType = 'blob' | 'tree' | 'commit' | 'tag';
+
+const textEncoder = new TextEncoder();
+const textDecoder = new TextDecoder();
+
+/** An object with its id computed, ready to be written. */
+export interface PreparedObject {
+  oid: string;
+  type: GitObjectType;
+  /** The uncompressed object: header and data. */
+  raw: Uint8Array;
+}
+
+/** Compute an object's id (no I/O). */
+export function hashObject(type: GitObjectType, data: Uint8Array, format: ObjectFormat = 'sha1'): PreparedObject {
+  const header = textEncoder.encode(`${type} ${data.length}\0`);
+  const raw = new Uint8Array(header.length + data.length);
+  raw.set(header, 0);
+  raw.set(data, header.length);
+  const oid = createHash(format === 'sha1' ? 'sha1' : 'sha256').update(raw).digest('hex');
+  return { oid, type, raw };
+}
+
+function loosePath(commonGitDir: string, oid: string): { dir: string; file: string } {
+  const dir = join(commonGitDir, 'objects', oid.slice(0, 2));
+  return { dir, file: join(dir, oid.slice(2)) };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw ioError(`cannot stat ${path}`, e);
+  }
+}
+
+function ioError(message: string, cause: unknown): GriteError {
+  return new GriteError('io_error', `${message}: ${(cause as Error).message}`, { cause });
+}
+
+export interface WriteOptions {
+  /** fsync each new object file before it is renamed into place (default true). */
+  fsync?: boolean;
+}
+
+/** Write a prepared object as a loose object; true when a new file was written. */
+export async function writePreparedObject(commonGitDir: string, obj: PreparedObject, opts: WriteOptions = {}): Promise<boolean> {
+  const { dir, file } = loosePath(commonGitDir, obj.oid);
+  if (await exists(file)) return false;
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (e) {
+    throw ioError(`cannot create ${dir}`, e);
+  }
+  const tmp = join(dir, `tmp_obj_${randomBytes(6).toString('hex')}`);
+  const compressed = deflateSync(obj.raw);
+  let fh;
+  try {
+    fh = await open(tmp, 'wx', 0o444);
+  } catch (e) {
+    throw ioError(`cannot create ${tmp}`, e);
+  }
+  try {
+    await fh.writeFile(compressed);
+    if (opts.fsync ?? true) await fh.sync();
+  } catch (e) {
+    await fh.close().catch(() => {});
+    await unlink(tmp).catch(() => {});
+    throw ioError(`cannot write object ${obj.oid}`, e);
+  }
+  await fh.close();
+  try {
+    await rename(tmp, file);
+  } catch (e) {
+    await unlink(tmp).catch(() => {});
+    throw ioError(`cannot move object ${obj.oid} into place`, e);
+  }
+  return true;
+}
+
+/** Write `data` as a loose object of `type`; returns its id. */
+export async function writeLooseObject(
+  commonGitDir: string,
+  type: GitObjectType,
+  data: Uint8Array,
+  opts: WriteOptions = {},
+): Promise<string> {
+  const obj = hashObject(type, data, repoFormat(commonGitDir).objectFormat);
+  await writePreparedObject(commonGitDir, obj, opts);
+  return obj.oid;
+}
+
+/** Write several prepared objects concurrently; resolves with the number of new files. */
+export async function writePreparedObjects(
+  commonGitDir: string,
+  objects: readonly PreparedObject[],
+  opts: WriteOptions = {},
+): Promise<number> {
+  const seen = new Set<string>();
+  const unique = objects.filter((o) => !seen.has(o.oid) && seen.add(o.oid));
+  const written = await Promise.all(unique.map((o) => writePreparedObject(commonGitDir, o, opts)));
+  return written.filter(Boolean).length;
+}
+
+// ---------------------------------------------------------------------------
+// Trees
+
+export type TreeMode = '100644' | '100755' | '120000' | '40000' | '160000';
+
+export interface TreeEntry {
+  mode: TreeMode;
+  name: string;
+  oid: string;
+}
+
+const MODES: ReadonlySet<string> = new Set(['100644', '100755', '120000', '40000', '160000']);
+
+function checkOid(oid: string, format: ObjectFormat, what: string): void {
+  const len = format === 'sha1' ? 40 : 64;
+  if (typeof oid !== 'string' || oid.length !== len || !/^[0-9a-f]+$/.test(oid)) {
+    throw new GriteError('invalid_args', `${what} is not a ${format} object id: ${JSON.stringify(oid)}`);
+  }
+}
+
+function compareTreeNames(a: Uint8Array, aTree: boolean, b: Uint8Array, bTree: boolean): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const d = a[i]! - b[i]!;
+    if (d !== 0) return d;
+  }
+  // Past the common prefix a tree name continues with "/", anything else ends (0).
+  const ca = a.length > n ? a[n]! : aTree ? 0x2f : 0;
+  const cb = b.length > n ? b[n]! : bTree ? 0x2f : 0;
+  return ca - cb;
+}
+
+/** The data of a tree object holding `entries` (sorted here in git's order). */
+export function buildTree(entries: readonly TreeEntry[], format: ObjectFormat = 'sha1'): Uint8Array {
+  const items = entries.map((e) => {
+    if (!MODES.has(e.mode)) throw new GriteError('invalid_args', `bad tree entry mode ${JSON.stringify(e.mode)}`);
+    if (e.name === '' || e.name === '.' || e.name === '..' || e.name.includes('/') || e.name.includes('\0')) {
+      throw new GriteError('invalid_args', `bad tree entry name ${JSON.stringify(e.name)}`);
+    }
+    checkOid(e.oid, format, `tree entry ${e.name}`);
+    return { e, name: textEncoder.encode(e.name), tree: e.mode === '40000' };
+  });
+  items.sort((a, b) => compareTreeNames(a.name, a.tree, b.name, b.tree));
+  for (let i = 1; i < items.length; i++) {
+    if (items[i - 1]!.e.name === items[i]!.e.name) {
+      throw new GriteError('invalid_args', `duplicate tree entry ${JSON.stringify(items[i]!.e.name)}`);
+    }
+  }
+  const oidBytes = format === 'sha1' ? 20 : 32;
+  let size = 0;
+  for (const it of items) size += it.e.mode.length + 1 + it.name.length + 1 + oidBytes;
+  const out = new Uint8Array(size);
+  let p = 0;
+  for (const it of items) {
+    out.set(textEncoder.encode(`${it.e.mode} `), p);
+    p += it.e.mode.length + 1;
+    out.set(it.name, p);
+    p += it.name.length;
+    out[p++] = 0;
+    out.set(fromHex(it.e.oid), p);
+    p += oidBytes;
+  }
+  return out;
+}
+
+/** The entries of a tree object's data, in stored order. Throws GriteError('git_error') when malformed. */
+export function parseTree(data: Uint8Array, format: ObjectFormat = 'sha1'): TreeEntry[] {
+  const oidBytes = format === 'sha1' ? 20 : 32;
+  const out: TreeEntry[] = [];
+  let p = 0;
+  while (p < data.length) {
+    const sp = data.indexOf(0x20, p);
+    const nul = sp < 0 ? -1 : data.indexOf(0, sp + 1);
+    if (sp < 0 || nul < 0 || nul + 1 + oidBytes > data.length) {
+      throw new GriteError('git_error', `malformed tree object at byte ${p}`);
+    }
+    const mode = textDecoder.decode(data.subarray(p, sp));
+    const name = textDecoder.decode(data.subarray(sp + 1, nul));
+    const oid = toHex(data.subarray(nul + 1, nul + 1 + oidBytes));
+    out.push({ mode: mode as TreeMode, name, oid });
+    p = nul + 1 + oidBytes;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Commits
+
+export interface GitIdent {
+  name: string;
+  email: string;
+  /** Unix seconds. */
+  seconds: number;
+  /** Time zone offset as written, default "+0000". */
+  tz?: string;
+}
+
+export interface CommitFields {
+  tree: string;
+  parents: readonly string[];
+  author: GitIdent;
+  committer: GitIdent;
+  /** Written exactly as given: no newline is added. */
+  message: string;
+}
+
+function formatIdent(who: string, id: GitIdent): string {
+  if (/[<>\n\0]/.test(id.name) || /[<>\n\0]/.test(id.email)) {
+    throw new GriteError('invalid_args', `bad ${who} identity ${JSON.stringify(`${id.name} <${id.email}>`)}`);
+  }
+  if (!Number.isSafeInteger(id.seconds) || id.seconds < 0) {
+    throw new GriteError('invalid_args', `bad ${who} time ${id.seconds}`);
+  }
+  const tz = id.tz ?? '+0000';
+  if (!/^[+-]\d{4}$/.test(tz)) throw new GriteError('invalid_args', `bad ${who} time zone ${JSON.stringify(tz)}`);
+  return `${id.name} <${id.email}> ${id.seconds} ${tz}`;
+}
+
+/** The data of a commit object. */
+export function buildCommit(c: CommitFields, format: ObjectFormat = 'sha1'): Uint8Array {
+  checkOid(c.tree, format, 'commit tree');
+  let text = `tree ${c.tree}\n`;
+  for (const p of c.parents) {
+    checkOid(p, format, 'commit parent');
+    text += `parent ${p}\n`;
+  }
+  text += `author ${formatIdent('author', c.author)}\n`;
+  text += `committer ${formatIdent('committer', c.committer)}\n`;
+  text += `\n${c.message}`;
+  return textEncoder.encode(text);
+}
+
+export interface ParsedCommit {
+  tree: string;
+  parents: string[];
+  /** The author line after "author ". */
+  author: string;
+  committer: string;
+  message: string;
+}
+
+/** Parse a commit object's data. Throws GriteError('git_error') when it has no tree. */
+export function parseCommit(data: Uint8Array): ParsedCommit {
+  const text = textDecoder.decode(data);
+  const split = text.indexOf('\n\n');
+  const headerText = split < 0 ? text : text.slice(0, split);
+  const message = split < 0 ? '' : text.slice(split + 2);
+  let tree = '';
+  const parents: string[] = [];
+  let author = '';
+  let committer = '';
+  for (const line of headerText.split('\n')) {
+    if (line.startsWith('tree ')) tree = line.slice(5);
+    else if (line.startsWith('parent ')) parents.push(line.slice(7));
+    else if (line.startsWith('author ')) author = line.slice(7);
+    else if (line.startsWith('committer ')) committer = line.slice(10);
+  }
+  if (tree === '') throw new GriteError('git_error', 'malformed commit object (no tree)');
+  return { tree, parents, author, committer, message };
+}
