@@ -4,11 +4,13 @@
  * given. The in-process engine is imported lazily, so the daemon path never
  * loads core.
  */
+import { decodeResponse, type IpcResponse } from '@grite/protocol';
+
 export interface RouteOptions {
   noDaemon: boolean;
 }
 
-export async function route(commonDir: string, request: Uint8Array, opts: RouteOptions): Promise<Uint8Array> {
+export async function route(commonDir: string, request: Uint8Array, opts: RouteOptions): Promise<IpcResponse> {
   if (!opts.noDaemon) {
     const viaDaemon = await tryDaemon(commonDir, request);
     if (viaDaemon) return viaDaemon;
@@ -16,12 +18,12 @@ export async function route(commonDir: string, request: Uint8Array, opts: RouteO
   const { Engine } = await import('@grite/daemon/engine');
   const engine = await Engine.open({ commonDir });
   try {
-    return await engine.handleBytes(request);
+    return decodeResponse(await engine.handleBytes(request));
   } finally {
     await engine.close();
   }
 }
 
-async function tryDaemon(_commonDir: string, _request: Uint8Array): Promise<Uint8Array | null> {
+async function tryDaemon(_commonDir: string, _request: Uint8Array): Promise<IpcResponse | null> {
   return null;
 }

@@ -4,7 +4,7 @@
  * response. Both entries (oclif command classes and the fast entry) end here,
  * so their output and exit codes are the same by construction.
  */
-import { decodeResponse, encodeRequest, readErrorDetails } from '@grite/protocol';
+import { encodeRequest, readErrorDetails } from '@grite/protocol';
 import type { Op, OpInput, Values } from './ops/op.js';
 import { errorOutcome, successOutcome, type Outcome } from './output.js';
 import { resultJson } from './render/json.js';
@@ -49,8 +49,7 @@ export async function runOp(op: Op, flags: Values, args: Values, runEnv: RunEnv 
     const command = await op.build(input);
     const request = encodeRequest({ repo: ctx.repo.commonDir, actorId: ctx.actorId, command });
     const noDaemon = flags.daemon === false || runEnv.env.GRITE_NO_DAEMON === '1';
-    const bytes = await route(ctx.repo.commonDir, request, { noDaemon });
-    const resp = decodeResponse(bytes);
+    const resp = await route(ctx.repo.commonDir, request, { noDaemon });
     if (!resp.ok()) {
       const err = resp.error();
       const details = err ? readErrorDetails(err) : {};
