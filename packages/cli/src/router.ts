@@ -24,6 +24,27 @@ export async function route(commonDir: string, request: Uint8Array, opts: RouteO
   }
 }
 
-async function tryDaemon(_commonDir: string, _request: Uint8Array): Promise<IpcResponse | null> {
-  return null;
+/**
+ * One request through the daemon, or null when none can be had (the caller
+ * then runs the engine itself). A transport failure after the request was sent
+ * is safe to retry in-process: write requests carry client-chosen ids and
+ * times, so the retry builds the same events and nothing is written twice.
+ */
+async function tryDaemon(commonDir: string, request: Uint8Array): Promise<IpcResponse | null> {
+  const { connectOrSpawn, currentBuild } = await import('@grite/daemon/client');
+  let conn: Awaited<ReturnType<typeof connectOrSpawn>> = null;
+  try {
+    conn = await connectOrSpawn({ commonDir, spawn: true, build: currentBuild() });
+  } catch {
+    return null;
+  }
+  if (!conn) return null;
+  try {
+    return await conn.request(request);
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ipc_error') return null;
+    throw e;
+  } finally {
+    conn.dispose();
+  }
 }

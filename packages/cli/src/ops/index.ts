@@ -4,6 +4,7 @@ import * as issue from './issue.js';
 import * as dep from './dep.js';
 import * as admin from './admin.js';
 import * as local from './local.js';
+import * as daemon from './daemon.js';
 
 export type { Op, StoreOp, LocalOp, OpInput, JsonData } from './op.js';
 
@@ -36,6 +37,9 @@ export const OPS: readonly Op[] = [
   local.actorUse,
   local.configGet,
   local.configSet,
+  daemon.daemonStart,
+  daemon.daemonStop,
+  daemon.daemonStatus,
 ];
 
 const BY_ID = new Map(OPS.map((o) => [o.id, o]));

@@ -9,6 +9,8 @@
  */
 import { resolveActor, resolveRepo, type ActorInfo, type RepoPaths } from '@grite/core/repo';
 
+export { resolveRepo };
+
 export interface CliContext {
   repo: RepoPaths;
   actor: ActorInfo | null;
