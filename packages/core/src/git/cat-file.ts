@@ -111,6 +111,9 @@ export class CatFile {
     const child = this.child ?? (this.starting ? await this.starting.catch(() => null) : null);
     this.failAll(new GriteError('git_error', 'cat-file reader is closed'));
     if (child && child.exitCode === null && child.signalCode === null) {
+      // Keep the process alive until the child has gone (it is unref'd while idle).
+      this.child = child;
+      this.setRef(true);
       await new Promise<void>((resolve) => {
         child.once('close', () => resolve());
         child.stdin.end();

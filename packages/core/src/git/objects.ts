@@ -17,7 +17,7 @@
  * fsynced (git does not either, by default).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { GriteError } from '../errors.js';
@@ -71,23 +71,34 @@ export interface WriteOptions {
   fsync?: boolean;
 }
 
+/**
+ * Create `path` exclusively in `dir`, creating `dir` as needed. git removes
+ * fan-out directories it empties (prune-packed after a repack, possibly in
+ * another process) at any moment, so a vanished directory is recreated and
+ * the create retried, as git itself does.
+ */
+export async function createInDir(dir: string, path: string, mode: number): Promise<FileHandle> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await open(path, 'wx', mode);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 8) throw ioError(`cannot create ${path}`, e);
+    }
+    try {
+      await mkdir(dir, { recursive: true });
+    } catch (e) {
+      throw ioError(`cannot create ${dir}`, e);
+    }
+  }
+}
+
 /** Write a prepared object as a loose object; true when a new file was written. */
 export async function writePreparedObject(commonGitDir: string, obj: PreparedObject, opts: WriteOptions = {}): Promise<boolean> {
   const { dir, file } = loosePath(commonGitDir, obj.oid);
   if (await exists(file)) return false;
-  try {
-    await mkdir(dir, { recursive: true });
-  } catch (e) {
-    throw ioError(`cannot create ${dir}`, e);
-  }
   const tmp = join(dir, `tmp_obj_${randomBytes(6).toString('hex')}`);
   const compressed = deflateSync(obj.raw);
-  let fh;
-  try {
-    fh = await open(tmp, 'wx', 0o444);
-  } catch (e) {
-    throw ioError(`cannot create ${tmp}`, e);
-  }
+  const fh = await createInDir(dir, tmp, 0o444);
   try {
     await fh.writeFile(compressed);
     if (opts.fsync ?? true) await fh.sync();

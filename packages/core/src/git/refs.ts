@@ -16,7 +16,7 @@
  * Reflogs are not written (git does not keep them for refs outside
  * refs/heads, refs/remotes and refs/notes by default either).
  */
-import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { GriteError } from '../errors.js';
 import { isOid, oidHexLength, repoFormat } from './repo-format.js';
@@ -149,17 +149,21 @@ export async function casRef(
 
   const refPath = join(commonGitDir, ref);
   const lockPath = `${refPath}.lock`;
-  try {
-    await mkdir(dirname(refPath), { recursive: true });
-  } catch (e) {
-    throw ioError(`cannot create the directory of ref ${ref}`, e);
-  }
-  let fh;
-  try {
-    fh = await open(lockPath, 'wx', 0o644);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw ioError(`cannot create ${lockPath}`, e);
+  // git pack-refs removes ref directories it empties: recreate and retry.
+  let fh: FileHandle | null = null;
+  for (let attempt = 0; fh === null; attempt++) {
+    try {
+      fh = await open(lockPath, 'wx', 0o644);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') return false;
+      if (code !== 'ENOENT' || attempt >= 8) throw ioError(`cannot create ${lockPath}`, e);
+      try {
+        await mkdir(dirname(refPath), { recursive: true });
+      } catch (e2) {
+        throw ioError(`cannot create the directory of ref ${ref}`, e2);
+      }
+    }
   }
   let moved = false;
   try {
