@@ -42,6 +42,8 @@ import { daemonPaths, EMPTY_LOCK_GRACE_MS, readDaemonInfo, readLockHolder } from
 import { isPidAlive, isSameProcess } from './process-identity.js';
 import { isPrivateDir, socketPathFor } from './socket-path.js';
 
+export { currentBuild } from './build-id.js';
+
 /** Default budget for finding or starting a daemon. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 

@@ -10,8 +10,9 @@
  * path socket-path.ts computes for this environment.
  *
  * Order matters:
- * 1. Take `ts-daemon.lock` (lifecycle.ts) before loading anything heavy, so
- *    the losers of a spawn race exit within milliseconds (exit code 3).
+ * 1. Take `ts-daemon.lock` (lifecycle.ts) before loading anything heavy
+ *    (the protocol, the server, the engine), so the losers of a spawn race
+ *    exit within milliseconds (exit code 3).
  * 2. Listen on the socket, then open the engine: Hello and DaemonStatus are
  *    answered at once, other requests wait for the engine.
  * 3. Write `ts-daemon.json` (discovery.ts) and refresh its heartbeat every
@@ -29,13 +30,12 @@
 import { mkdirSync, realpathSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SCHEMA_VERSION } from '@grite/protocol';
 import { currentBuild } from './build-id.js';
 import { daemonPaths, readDaemonInfo, removeQuietly, writeDaemonInfo, type DaemonInfo } from './discovery.js';
 import { acquireDaemonLock, exitWithoutLockCleanup } from './lifecycle.js';
 import { FileLogger } from './log.js';
 import { selfIdentity } from './process-identity.js';
-import { DaemonServer, DEFAULT_IDLE_TIMEOUT_MS, type EngineLike, type StopReason } from './server.js';
+import type { EngineLike, StopReason } from './server.js';
 import { ensurePrivateDir, MAX_SOCKET_PATH_BYTES, socketPathFor } from './socket-path.js';
 
 const EXIT_OK = 0;
@@ -47,6 +47,8 @@ const EXIT_LOCK_HELD = 3;
 const HEARTBEAT_MS = 5_000;
 /** How long a stop may take before the process is ended regardless. */
 const STOP_WATCHDOG_MS = 45_000;
+/** Default idle timeout, in seconds (server.ts's DEFAULT_IDLE_TIMEOUT_MS, not imported: see step 1). */
+const DEFAULT_IDLE_TIMEOUT_S = 300;
 
 interface DaemonArgs {
   repo: string;
@@ -67,7 +69,7 @@ function parseDaemonArgs(argv: string[]): DaemonArgs {
     strict: true,
   });
   if (values.repo === undefined || values.repo === '') throw new Error('--repo <common git dir> is required');
-  let idleTimeoutS = DEFAULT_IDLE_TIMEOUT_MS / 1000;
+  let idleTimeoutS = DEFAULT_IDLE_TIMEOUT_S;
   if (values['idle-timeout'] !== undefined) {
     const n = Number(values['idle-timeout']);
     if (!Number.isFinite(n) || n < 0) throw new Error(`--idle-timeout must be a number of seconds >= 0, got ${values['idle-timeout']}`);
@@ -113,6 +115,7 @@ async function main(argv: string[]): Promise<number> {
     return EXIT_LOCK_HELD;
   }
   const lock = acquired.lock;
+  const [{ DaemonServer }, { SCHEMA_VERSION }] = await Promise.all([import('./server.js'), import('@grite/protocol')]);
   log.info('starting', { repo: commonDir, build: args.build, socket: socketPath, node: process.version });
 
   let watchdog: NodeJS.Timeout | null = null;
