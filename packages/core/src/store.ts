@@ -1,1 +1,257 @@
-export {};
+/**
+ * The store: the WAL in git (the truth) and the view over it (a cache),
+ * DESIGN.md sections 4 and 5.
+ *
+ * Catching up walks back from the WAL head only to the first commit the view
+ * has applied (after a diverged sync: the merge base) and applies the events
+ * it lacks, oldest commit first, so its cost follows the new commits, never
+ * the whole log. When the walk reaches the first commit without meeting an
+ * applied one, the view is empty or reflects a history the ref no longer
+ * holds: then the view is replaced by what the walk read (a rebuild that
+ * costs nothing more than the walk). Unreadable commits are skipped with a
+ * warning and recorded as seen so that the warning is not repeated; nothing
+ * in git is ever deleted.
+ *
+ * Appending: `Wal.append` calls back with the head it is about to build on;
+ * the store catches the view up to exactly that head and drops the events
+ * whose ids are already in the log, so an event id is never written twice
+ * (retries through the daemon, in process or after a crash are safe). After
+ * the ref moved, the written events go to the view, then the caller may
+ * acknowledge.
+ *
+ * Within a process, catch-ups and view updates run one at a time (a promise
+ * queue); across processes, SQLite's write lock orders them (busy_timeout,
+ * then GriteError('db_busy')). Every step is idempotent, so two processes
+ * applying the same commits agree.
+ *
+ * "Already in the log" is answered by the view, which holds the events of the
+ * log up to the head it caught up to, and nothing else: a view that reflects
+ * a history the ref no longer holds is replaced, never merged into.
+ */
+import { join, resolve } from 'node:path';
+import { GriteError } from './errors.js';
+import type { Event } from './event.js';
+import { toHex } from './codec/hex.js';
+import { Wal, type WalOptions, type WalWalkEntry } from './git/index.js';
+import { resolveRepo } from './repo/index.js';
+import { View, type ViewOptions } from './view/index.js';
+
+export interface StoreOpenOptions {
+  /** Where to look for the repository (default: process.cwd()). Ignored when commonDir is given. */
+  cwd?: string;
+  /** The repository's common git dir, already resolved. */
+  commonDir?: string;
+  /** Options for the WAL (ref, fsync, auto-pack, read-ahead). */
+  wal?: WalOptions;
+  /** Options for the view (busy timeout). */
+  view?: ViewOptions;
+  /** Catch up while opening (default true; pass false and call catchUp() to see its warnings). */
+  catchUp?: boolean;
+}
+
+export interface CatchUpResult {
+  /** WAL commits read from git (bad ones included). */
+  commitsRead: number;
+  /** Events new to the view. */
+  eventsApplied: number;
+  /** One GriteError('wal_error') per unreadable commit, skipped. */
+  warnings: GriteError[];
+}
+
+export interface AppendResult {
+  /** The WAL head after the append (the current head when nothing was written). */
+  walHead: string;
+  /** The events written: those of the request not already in the log. */
+  written: Event[];
+}
+
+export interface RebuildResult {
+  walHead: string | null;
+  /** Events in the view afterwards. */
+  eventCount: number;
+  commitsRead: number;
+  warnings: GriteError[];
+}
+
+/** Events a catch-up applies per transaction, yielding to the event loop in between. */
+const CATCH_UP_SLICE = 20_000;
+
+const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+export class Store {
+  /** realpath of the repository's common git dir. */
+  readonly commonDir: string;
+  /** `<commonDir>/grite`: local files (view.sqlite, config, actors). */
+  readonly griteDir: string;
+  readonly wal: Wal;
+  readonly view: View;
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  private constructor(commonDir: string, wal: Wal, view: View) {
+    this.commonDir = commonDir;
+    this.griteDir = join(commonDir, 'grite');
+    this.wal = wal;
+    this.view = view;
+  }
+
+  /** Resolves the repository, opens the WAL and the view, and catches up. */
+  static async open(opts: StoreOpenOptions = {}): Promise<Store> {
+    const commonDir = opts.commonDir !== undefined ? resolve(opts.commonDir) : resolveRepo(opts.cwd ?? process.cwd()).commonDir;
+    const wal = Wal.open(commonDir, opts.wal);
+    let view: View;
+    try {
+      view = View.open(join(commonDir, 'grite', 'view.sqlite'), opts.view);
+    } catch (e) {
+      await wal.close();
+      throw e;
+    }
+    const store = new Store(commonDir, wal, view);
+    if (opts.catchUp !== false) {
+      try {
+        await store.catchUp();
+      } catch (e) {
+        await store.close();
+        throw e;
+      }
+    }
+    return store;
+  }
+
+  /** Runs `fn` after every earlier queued step of this store. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new GriteError('internal_error', 'this store is closed');
+  }
+
+  /** Brings the view up to the current WAL head. */
+  async catchUp(): Promise<CatchUpResult> {
+    this.checkOpen();
+    const head = await this.wal.head();
+    return this.serial(() => this.catchUpTo(head));
+  }
+
+  /** Brings the view up to `head` exactly (which must be, or have been, the WAL head). */
+  private async catchUpTo(head: string | null): Promise<CatchUpResult> {
+    const result: CatchUpResult = { commitsRead: 0, eventsApplied: 0, warnings: [] };
+    const viewHead = this.view.walHead();
+    if (head === null) {
+      // No log (any more): the view holds nothing either.
+      if (viewHead !== null || this.view.stats().eventCount > 0) this.view.replaceAll([], { walHead: null });
+      return result;
+    }
+    if (viewHead === head) return result;
+    if (this.view.hasCommit(head)) {
+      // The ref moved back to a commit already applied (or another process
+      // applied it): everything up to it is in the view.
+      this.view.setWalHead(head);
+      return result;
+    }
+
+    const steps: WalWalkEntry[] = [];
+    for await (const step of this.wal.walk(head, { stopAt: (oid) => this.view.hasCommit(oid) })) {
+      steps.push(step);
+      if (step.error !== undefined) result.warnings.push(step.error);
+    }
+    result.commitsRead = steps.length;
+    if (steps.length === 0) return result;
+    const last = steps[steps.length - 1];
+    const metApplied = last !== undefined && last.prevWal !== null && this.view.hasCommit(last.prevWal);
+    steps.reverse(); // oldest first
+
+    if (!metApplied) {
+      // Empty view, or one reflecting a history the ref no longer holds.
+      const events = steps.flatMap((s) => s.commit?.events ?? []);
+      result.eventsApplied = this.view.replaceAll(events, { commits: steps.map((s) => s.oid), walHead: head }).eventsApplied;
+      return result;
+    }
+    // Slices of whole commits, oldest first: after each, the view reflects
+    // the newest commit of the slice, whose ancestors are all applied.
+    let i = 0;
+    while (i < steps.length) {
+      const slice: WalWalkEntry[] = [];
+      let n = 0;
+      while (i < steps.length && (slice.length === 0 || n < CATCH_UP_SLICE)) {
+        const s = steps[i++]!;
+        slice.push(s);
+        n += s.commit?.events.length ?? 0;
+      }
+      const done = i === steps.length;
+      const r = this.view.apply(
+        slice.flatMap((s) => s.commit?.events ?? []),
+        { commits: slice.map((s) => s.oid), walHead: done ? head : slice[slice.length - 1]!.oid },
+      );
+      result.eventsApplied += r.eventsApplied;
+      if (!done) await yieldToLoop();
+    }
+    return result;
+  }
+
+  /**
+   * Appends `events` to the WAL (one commit per actor) and applies what was
+   * written to the view. Events whose ids are already in the log, or repeated
+   * in `events`, are written once: `written` lists the ones this call wrote.
+   */
+  async append(events: Event[]): Promise<AppendResult> {
+    this.checkOpen();
+    const seen = new Set<string>();
+    const unique = events.filter((e) => {
+      const k = toHex(e.eventId);
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+    if (unique.length === 0) throw new GriteError('invalid_args', 'nothing to append: no events');
+    let built: string | null = null;
+    const res = await this.wal.append(unique, {
+      beforeWrite: async (currentHead) => {
+        await this.serial(() => this.catchUpTo(currentHead));
+        built = currentHead;
+        return unique.filter((e) => !this.view.hasEvent(e.eventId));
+      },
+    });
+    if (res.written.length > 0) {
+      await this.serial(async () => {
+        // The view moves to the new head only from the head the commits were
+        // built on; if it moved elsewhere meanwhile, the next catch-up settles it.
+        const onBase = this.view.walHead() === built;
+        this.view.apply(res.written, { commits: [res.head], walHead: onBase ? res.head : undefined });
+      });
+    }
+    return { walHead: res.head, written: res.written };
+  }
+
+  /** Drops the view's content and rebuilds it from the refs, in one view transaction. */
+  async rebuild(): Promise<RebuildResult> {
+    this.checkOpen();
+    return this.serial(async () => {
+      const head = await this.wal.head();
+      const steps: WalWalkEntry[] = [];
+      const warnings: GriteError[] = [];
+      if (head !== null) {
+        for await (const step of this.wal.walk(head)) {
+          steps.push(step);
+          if (step.error !== undefined) warnings.push(step.error);
+        }
+      }
+      steps.reverse();
+      const events = steps.flatMap((s) => s.commit?.events ?? []);
+      this.view.replaceAll(events, { commits: steps.map((s) => s.oid), walHead: head });
+      return { walHead: head, eventCount: this.view.stats().eventCount, commitsRead: steps.length, warnings };
+    });
+  }
+
+  /** Waits for queued steps, then closes the WAL reader and the view. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.queue;
+    await this.wal.close();
+    this.view.close();
+  }
+}

@@ -49,14 +49,18 @@ describe('view: order of arrival never matters', () => {
     for (let seed = 1; seed <= 40; seed++) {
       const g = gen(seed);
       const { events, issueIds } = randomEventSet(g);
-      const views = [freshView(), freshView(), freshView()];
+      const views = [freshView(), freshView(), freshView(), freshView()];
       views[0]!.apply(events);
+      // The bulk path (rebuild): everything at once into an emptied view.
+      views[3]!.apply(events.slice(0, 3));
+      views[3]!.replaceAll(g.shuffle(events.map(cloneEvent)));
       applyInBatches(views[1]!, g, events);
       // One event at a time, newest first.
       for (const e of [...events].reverse()) views[2]!.apply([e]);
       const want = snapshot(views[0]!, issueIds);
       expect(snapshot(views[1]!, issueIds), `seed ${seed}`).toBe(want);
       expect(snapshot(views[2]!, issueIds), `seed ${seed}`).toBe(want);
+      expect(snapshot(views[3]!, issueIds), `seed ${seed}`).toBe(want);
       for (const v of views) v.close();
     }
   });

@@ -95,10 +95,9 @@ export interface DependencyAnalysis {
 }
 
 /**
- * Strongly connected components (Tarjan, iterative so long chains cannot
- * overflow the stack), cycle membership and depths of the waiting graph.
- * `nodes`: the issues that exist; arcs touching anything else are ignored.
- * Null means every edge end exists.
+ * Strongly connected components (Tarjan), cycle membership and depths of the
+ * waiting graph. `nodes`: the issues that exist; arcs touching anything else
+ * are ignored. Null means every edge end exists.
  */
 export function analyzeDependencies(
   edges: Iterable<DependencyEdge>,
@@ -111,7 +110,32 @@ export function analyzeDependencies(
     all.add(waiter);
     for (const w of waitees) all.add(w);
   }
+  return layoutWaitGraph(adj, all);
+}
 
+/** Depth and cycle membership of a node whose layout is already known. */
+export interface FixedLayout {
+  depth: number;
+  inCycle: boolean;
+}
+
+/**
+ * The layout of the nodes in `region` (hex ids) over a waiter -> waitees
+ * adjacency. Arcs to nodes outside the region count through `fixed` (their
+ * known layout: their depth, unless they are on a cycle) and are ignored when
+ * `fixed` does not know them. Every cycle through a region node must lie in
+ * the region: the view passes a region closed under "waits for a changed
+ * node", which guarantees it.
+ *
+ * Tarjan's algorithm, iterative so long chains cannot overflow the stack. It
+ * emits a component only after every component it reaches, so the waitees of
+ * a node have their depth when its component is emitted.
+ */
+export function layoutWaitGraph(
+  adj: ReadonlyMap<string, readonly string[]>,
+  region: ReadonlySet<string>,
+  fixed?: (hex: string) => FixedLayout | undefined,
+): DependencyAnalysis {
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const onStack = new Set<string>();
@@ -120,9 +144,8 @@ export function analyzeDependencies(
   const inCycle = new Set<string>();
   const cycles: Uint8Array[][] = [];
   let counter = 0;
+  const succ = (v: string): readonly string[] => adj.get(v) ?? [];
 
-  // Tarjan emits a component only after every component it reaches, so the
-  // waitees of a node have their depth when its component is emitted.
   const emit = (root: string): void => {
     const members: string[] = [];
     let m: string;
@@ -131,21 +154,25 @@ export function analyzeDependencies(
       onStack.delete(m);
       members.push(m);
     } while (m !== root);
-    const selfLoop = members.length === 1 && (adj.get(root) ?? []).includes(root);
-    if (members.length > 1 || selfLoop) {
+    if (members.length > 1 || succ(root).includes(root)) {
       for (const x of members) inCycle.add(x);
       cycles.push(members.map((x) => fromHex(x)).sort(compareBytes));
       return;
     }
     let d = 0;
-    for (const w of adj.get(root) ?? []) {
-      const dw = depth.get(w);
+    for (const w of succ(root)) {
+      let dw: number | undefined;
+      if (region.has(w)) dw = depth.get(w);
+      else {
+        const f = fixed?.(w);
+        dw = f === undefined || f.inCycle ? undefined : f.depth;
+      }
       if (dw !== undefined && dw + 1 > d) d = dw + 1;
     }
     depth.set(root, d);
   };
 
-  for (const start of all) {
+  for (const start of region) {
     if (index.has(start)) continue;
     const frames: { node: string; next: number }[] = [{ node: start, next: 0 }];
     index.set(start, counter);
@@ -155,9 +182,10 @@ export function analyzeDependencies(
     onStack.add(start);
     while (frames.length > 0) {
       const frame = frames[frames.length - 1]!;
-      const succ = adj.get(frame.node) ?? [];
-      if (frame.next < succ.length) {
-        const w = succ[frame.next++]!;
+      const out = succ(frame.node);
+      if (frame.next < out.length) {
+        const w = out[frame.next++]!;
+        if (!region.has(w)) continue;
         if (!index.has(w)) {
           index.set(w, counter);
           low.set(w, counter);

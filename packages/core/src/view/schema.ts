@@ -4,8 +4,10 @@
  * here: a file with another version is emptied and rebuilt, never migrated.
  *
  * - meta: key/value text; `schema_version`, `wal_head` (absent: none).
- * - events: every applied event, all columns; `payload` is the kind payload's
- *   canonical CBOR (as hashed), so an issue is re-projected from its rows.
+ * - events: every applied event, all columns, keyed by (issue_id, event_id)
+ *   (an event id hashes its issue id, so the id alone is unique too; the key
+ *   keeps an issue's events together for re-projection); `payload` is the
+ *   kind payload's canonical CBOR (as hashed).
  * - commits: the WAL commit oids already applied (closed under prev_wal:
  *   catch-up applies a commit only together with all its ancestors).
  * - issues: one row per issue whose IssueCreated arrived; `iid` is a local
@@ -20,28 +22,28 @@
  */
 import type Database from 'better-sqlite3';
 
-export const VIEW_SCHEMA_VERSION = 1;
+export const VIEW_SCHEMA_VERSION = 2;
 
 /** Token characters: letters, numbers, marks, private use and other symbols (emoji). */
 export const FTS_TOKEN_CATEGORIES = 'L* N* M* Co So';
 
-const DDL = `
+const TABLES_DDL = `
 CREATE TABLE IF NOT EXISTS meta (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
 ) WITHOUT ROWID;
 
 CREATE TABLE IF NOT EXISTS events (
-  event_id BLOB PRIMARY KEY,
   issue_id BLOB NOT NULL,
+  event_id BLOB NOT NULL,
   actor BLOB NOT NULL,
   ts INTEGER NOT NULL,
   parent BLOB,
   kind_tag INTEGER NOT NULL,
   payload BLOB NOT NULL,
-  sig BLOB
+  sig BLOB,
+  PRIMARY KEY (issue_id, event_id)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS events_by_issue ON events(issue_id);
 
 CREATE TABLE IF NOT EXISTS commits (
   oid TEXT PRIMARY KEY
@@ -65,12 +67,6 @@ CREATE TABLE IF NOT EXISTS issues (
   depth INTEGER NOT NULL DEFAULT 0,
   in_cycle INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX IF NOT EXISTS issues_by_updated ON issues(updated_ts, issue_id);
-CREATE INDEX IF NOT EXISTS issues_by_state_updated ON issues(state, updated_ts, issue_id);
-CREATE INDEX IF NOT EXISTS issues_by_created ON issues(created_ts, issue_id);
-CREATE INDEX IF NOT EXISTS issues_by_topo ON issues(in_cycle, depth, issue_id);
-CREATE INDEX IF NOT EXISTS issues_by_state_topo ON issues(state, in_cycle, depth, issue_id);
-CREATE INDEX IF NOT EXISTS issues_in_graph ON issues(issue_id) WHERE depth <> 0 OR in_cycle <> 0;
 
 CREATE TABLE IF NOT EXISTS labels (
   label TEXT NOT NULL,
@@ -92,8 +88,6 @@ CREATE TABLE IF NOT EXISTS deps (
   waitee BLOB,
   PRIMARY KEY (source, target, dep_type)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS deps_by_target ON deps(target);
-CREATE INDEX IF NOT EXISTS deps_by_waiter ON deps(waiter, waitee) WHERE waiter IS NOT NULL;
 
 CREATE TABLE IF NOT EXISTS comments (
   iid INTEGER NOT NULL,
@@ -136,10 +130,33 @@ CREATE VIRTUAL TABLE IF NOT EXISTS issue_fts USING fts5(
 );
 `;
 
-/** Creates whatever is missing and stamps the schema version. */
-export function createSchema(db: Database.Database): void {
-  db.exec(DDL);
+// Secondary indexes, apart so that a bulk load can build them after the rows
+// are in (one sort instead of a random insert per row).
+const INDEX_DDL = `
+CREATE INDEX IF NOT EXISTS events_by_id ON events(event_id);
+CREATE INDEX IF NOT EXISTS issues_by_updated ON issues(updated_ts, issue_id);
+CREATE INDEX IF NOT EXISTS issues_by_state_updated ON issues(state, updated_ts, issue_id);
+CREATE INDEX IF NOT EXISTS issues_by_created ON issues(created_ts, issue_id);
+CREATE INDEX IF NOT EXISTS issues_by_topo ON issues(in_cycle, depth, issue_id);
+CREATE INDEX IF NOT EXISTS issues_by_state_topo ON issues(state, in_cycle, depth, issue_id);
+CREATE INDEX IF NOT EXISTS issues_in_graph ON issues(issue_id) WHERE depth <> 0 OR in_cycle <> 0;
+CREATE INDEX IF NOT EXISTS deps_by_target ON deps(target);
+CREATE INDEX IF NOT EXISTS deps_by_waiter ON deps(waiter, waitee) WHERE waiter IS NOT NULL;
+CREATE INDEX IF NOT EXISTS deps_by_waitee ON deps(waitee, waiter) WHERE waitee IS NOT NULL;
+`;
+
+/**
+ * Creates whatever is missing and stamps the schema version. `indexes: false`
+ * leaves the secondary indexes out; call createIndexes once the rows are in.
+ */
+export function createSchema(db: Database.Database, opts: { indexes?: boolean } = {}): void {
+  db.exec(TABLES_DDL);
+  if (opts.indexes !== false) createIndexes(db);
   db.prepare(`INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)`).run(String(VIEW_SCHEMA_VERSION));
+}
+
+export function createIndexes(db: Database.Database): void {
+  db.exec(INDEX_DDL);
 }
 
 /** Drops every table, index and virtual table: the file becomes an empty view. */

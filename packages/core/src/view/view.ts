@@ -18,9 +18,11 @@ import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { bytesEqual, fromHex, toHex } from '../codec/hex.js';
-import { decodeKind, encodeKindPayload } from '../codec/kind.js';
+import { CborWriter } from '../codec/cbor.js';
+import { decodeKind, writeKindPayload } from '../codec/kind.js';
 import { GriteError } from '../errors.js';
 import { kindTag, type DepType, type Event, type IssueState } from '../event.js';
+import { layoutWaitGraph, type FixedLayout } from '../projection/graph.js';
 import {
   analyzeDependencies,
   projectIssue,
@@ -34,7 +36,7 @@ import {
 } from '../projection/index.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { ftsMatchExpression } from './fts-query.js';
-import { createSchema, dropSchema, storedSchemaVersion, VIEW_SCHEMA_VERSION } from './schema.js';
+import { createIndexes, createSchema, dropSchema, storedSchemaVersion, VIEW_SCHEMA_VERSION } from './schema.js';
 import { isDamagedDatabase, toGriteError } from './sqlite-errors.js';
 import type {
   ApplyResult,
@@ -105,6 +107,21 @@ function u8OrNull(b: Buffer | null): Uint8Array | null {
   return b === null ? null : u8(b);
 }
 
+/**
+ * A Buffer over a Uint8Array's bytes (no copy). better-sqlite3 binds Buffers
+ * markedly faster than other Uint8Arrays, which matters on the bulk paths.
+ */
+function buf(u: Uint8Array): Buffer {
+  return Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+}
+
+function bufOrNull(u: Uint8Array | null): Buffer | null {
+  return u === null ? null : buf(u);
+}
+
+/** Above this many issues to re-lay out, one pass over every edge is cheaper than a region walk. */
+const REGION_LIMIT = 2000;
+
 function toSummary(r: SummaryRow): IssueSummary {
   return {
     issueId: u8(r.issue_id),
@@ -124,6 +141,7 @@ export class View {
   readonly wasReset: boolean;
   private readonly db: Database.Database;
   private readonly stmts = new Map<string, Database.Statement>();
+  private readonly payloadWriter = new CborWriter(256);
   private closed = false;
 
   private constructor(path: string, db: Database.Database, wasReset: boolean) {
@@ -196,6 +214,20 @@ export class View {
     return s;
   }
 
+  /**
+   * A cached statement that returns the first column only. Cached apart from
+   * `stmt`'s: pluck() switches a statement's mode for every later use.
+   */
+  private pluck(sql: string): Database.Statement {
+    const key = `pluck:${sql}`;
+    let s = this.stmts.get(key);
+    if (s === undefined) {
+      s = this.db.prepare(sql).pluck(true);
+      this.stmts.set(key, s);
+    }
+    return s;
+  }
+
   private checkOpen(): void {
     if (this.closed) throw new GriteError('internal_error', 'the view is closed');
   }
@@ -231,14 +263,22 @@ export class View {
     return this.write(() => this.applyInTransaction(events, opts));
   }
 
-  /** Empties the view and applies `events` in one transaction: readers see the old view until it commits. */
+  /**
+   * Empties the view and applies `events` in one transaction: readers see
+   * the old view until it commits. Bulk path: rows go in grouped by issue
+   * with the secondary indexes built afterwards.
+   */
   replaceAll(events: readonly Event[], opts: ApplyOptions = {}): ApplyResult {
-    return this.write(() => {
+    const result = this.write(() => {
       this.stmts.clear();
       dropSchema(this.db);
-      createSchema(this.db);
-      return this.applyInTransaction(events, { ...opts, walHead: opts.walHead ?? null });
+      createSchema(this.db, { indexes: false });
+      const r = this.applyInTransaction(events, { ...opts, walHead: opts.walHead ?? null }, true);
+      createIndexes(this.db);
+      return r;
     });
+    this.optimize();
+    return result;
   }
 
   /** Records the WAL head the view reflects, and optionally commits applied with no events. */
@@ -246,7 +286,8 @@ export class View {
     this.write(() => this.recordProgress(commits, walHead));
   }
 
-  private applyInTransaction(events: readonly Event[], opts: ApplyOptions): ApplyResult {
+  /** `empty`: the view is known to be empty (bulk load): no reads back, one full graph layout. */
+  private applyInTransaction(events: readonly Event[], opts: ApplyOptions, empty = false): ApplyResult {
     const groups = new Map<string, { issueId: Uint8Array; events: Event[] }>();
     for (const e of events) {
       const key = toHex(e.issueId);
@@ -254,18 +295,24 @@ export class View {
       if (g === undefined) groups.set(key, (g = { issueId: e.issueId, events: [] }));
       g.events.push(e);
     }
-    const hasAny = this.stmt('SELECT 1 FROM events WHERE issue_id = ? LIMIT 1').pluck();
+    // Issue order keeps the (issue_id, event_id) key's inserts near each other.
+    const ordered = [...groups.keys()].sort();
+    const hasAny = this.pluck('SELECT 1 FROM events WHERE issue_id = ? LIMIT 1');
     const insert = this.stmt(
-      'INSERT OR IGNORE INTO events(event_id, issue_id, actor, ts, parent, kind_tag, payload, sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT OR IGNORE INTO events(issue_id, event_id, actor, ts, parent, kind_tag, payload, sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
+    const w = this.payloadWriter;
     let eventsApplied = 0;
     let issuesTouched = 0;
-    let graphDirty = false;
-    for (const g of groups.values()) {
-      const hadEvents = hasAny.get(g.issueId) !== undefined;
+    const seeds = new Set<string>();
+    for (const key of ordered) {
+      const g = groups.get(key)!;
+      const issueId = buf(g.issueId);
+      const hadEvents = !empty && hasAny.get(issueId) !== undefined;
       const fresh: Event[] = [];
       for (const e of g.events) {
-        const r = insert.run(e.eventId, e.issueId, e.actor, e.ts, e.parent, kindTag(e.kind), encodeKindPayload(e.kind), e.sig);
+        writeKindPayload(w, e.kind);
+        const r = insert.run(issueId, buf(e.eventId), buf(e.actor), e.ts, bufOrNull(e.parent), kindTag(e.kind), w.finish(), bufOrNull(e.sig));
         if (r.changes > 0) fresh.push(e);
       }
       if (fresh.length === 0) continue;
@@ -276,9 +323,10 @@ export class View {
       const p = projectIssue(g.issueId, all);
       if (p === null) continue; // still waiting for its IssueCreated
       issuesTouched++;
-      if (this.writeIssue(p)) graphDirty = true;
+      this.writeIssue(p, seeds, empty);
     }
-    if (graphDirty) this.relayoutGraph();
+    if (empty) this.relayoutAll();
+    else if (seeds.size > 0) this.relayout(seeds);
     this.recordProgress(opts.commits ?? [], opts.walHead);
     return { eventsApplied, issuesTouched };
   }
@@ -294,13 +342,16 @@ export class View {
   /**
    * Replaces the stored projection of one issue with `p`, touching only what
    * differs. Comments, links and attachments only ever grow (events are never
-   * removed), so an equal count means an equal list. Returns whether the
-   * waiting graph may have changed.
+   * removed), so an equal count means an equal list. Adds to `seeds` (hex)
+   * every issue whose waiting arcs changed: the waiters of added or removed
+   * arcs, and the issue itself when it is new (arcs naming it start to count).
    */
-  private writeIssue(p: IssueProjection): boolean {
-    const old = this.stmt(
-      'SELECT iid, title, body, labels, assignees, comment_count, link_count, attachment_count FROM issues WHERE issue_id = ?',
-    ).get(p.issueId) as IssueRow | undefined;
+  private writeIssue(p: IssueProjection, seeds: Set<string>, empty: boolean): void {
+    const old = empty
+      ? undefined
+      : (this.stmt(
+          'SELECT iid, title, body, labels, assignees, comment_count, link_count, attachment_count FROM issues WHERE issue_id = ?',
+        ).get(p.issueId) as IssueRow | undefined);
     const labels = JSON.stringify(p.labels);
     const assignees = JSON.stringify(p.assignees);
     let iid: number;
@@ -368,11 +419,8 @@ export class View {
         p.comments.map((c) => c.body).join('\n'),
       );
     }
-    const depsChanged = this.writeDeps(p);
-    // A newly existing issue may be the target of edges recorded earlier:
-    // those edges start to count now.
-    const newTarget = old === undefined && this.stmt('SELECT 1 FROM deps WHERE target = ? LIMIT 1').get(p.issueId) !== undefined;
-    return depsChanged || newTarget;
+    this.writeDeps(p, seeds, old === undefined);
+    if (old === undefined) seeds.add(toHex(p.issueId));
   }
 
   private replaceSet(table: 'labels' | 'assignees', column: 'label' | 'user', iid: number, before: string[], after: string[]): void {
@@ -404,24 +452,33 @@ export class View {
     attachments.forEach((a, seq) => ins.run(iid, seq, a.eventId, a.actor, a.ts, a.name, a.sha256, a.mime));
   }
 
-  /** Rewrites the issue's edges when they differ; returns whether they did. */
-  private writeDeps(p: IssueProjection): boolean {
-    const before = this.stmt('SELECT target, dep_type FROM deps WHERE source = ? ORDER BY target, dep_type').all(
-      p.issueId,
-    ) as { target: Buffer; dep_type: string }[];
+  /** Rewrites the issue's edges when they differ, seeding the waiters of arcs that changed. */
+  private writeDeps(p: IssueProjection, seeds: Set<string>, isNew: boolean): void {
+    // A new issue has no edges stored yet (edges are stored only for issues that exist).
+    const before = isNew
+      ? []
+      : (this.stmt('SELECT target, dep_type, waiter FROM deps WHERE source = ? ORDER BY target, dep_type').all(p.issueId) as {
+          target: Buffer;
+          dep_type: DepType;
+          waiter: Buffer | null;
+        }[]);
     if (
       before.length === p.dependencies.length &&
       before.every((b, i) => b.dep_type === p.dependencies[i]!.depType && bytesEqual(b.target, p.dependencies[i]!.target))
     ) {
-      return false;
+      return;
     }
-    this.stmt('DELETE FROM deps WHERE source = ?').run(p.issueId);
+    const key = (target: Uint8Array, depType: DepType) => `${toHex(target)}/${depType}`;
+    const after = new Set(p.dependencies.map((d) => key(d.target, d.depType)));
+    for (const b of before) if (b.waiter !== null && !after.has(key(b.target, b.dep_type))) seeds.add(toHex(b.waiter));
+    const had = new Set(before.map((b) => key(b.target, b.dep_type)));
+    if (!isNew) this.stmt('DELETE FROM deps WHERE source = ?').run(p.issueId);
     const ins = this.stmt('INSERT INTO deps(source, target, dep_type, waiter, waitee) VALUES (?, ?, ?, ?, ?)');
     for (const d of p.dependencies) {
       const w = waitOf(p.issueId, d.target, d.depType);
       ins.run(p.issueId, d.target, d.depType, w?.waiter ?? null, w?.waitee ?? null);
+      if (w !== null && !had.has(key(d.target, d.depType))) seeds.add(toHex(w.waiter));
     }
-    return true;
   }
 
   /** Waiting arcs between existing issues, as `waiter depends_on waitee` edges. */
@@ -436,11 +493,11 @@ export class View {
   }
 
   /**
-   * Recomputes depth and cycle membership (projection/graph.ts) and writes the
-   * rows that differ. Cost: the edges, not the issues (issues without arcs
-   * keep depth 0 and are never read).
+   * Recomputes depth and cycle membership (projection/graph.ts) of every
+   * issue on an arc and writes the rows that differ. Cost: the edges, not the
+   * issues (issues without arcs keep depth 0 and are never read).
    */
-  private relayoutGraph(): void {
+  private relayoutAll(): void {
     const a = analyzeDependencies(this.existingWaitEdges(), null);
     const want = new Map<string, { depth: number; inCycle: number }>();
     for (const [hex, depth] of a.depth) if (depth !== 0) want.set(hex, { depth, inCycle: 0 });
@@ -461,6 +518,63 @@ export class View {
       }
     }
     for (const [hex, w] of want) update.run(w.depth, w.inCycle, fromHex(hex));
+  }
+
+  /**
+   * Re-lays out only what the changed arcs can affect: a node's depth and
+   * cycle depend on what it waits for, so the region is the seeds (waiters of
+   * changed arcs, new issues) and every existing issue that waits for them,
+   * transitively. Any cycle through the region lies in it; arcs leaving it
+   * count through the stored layout of their targets, which cannot change.
+   */
+  private relayout(seeds: ReadonlySet<string>): void {
+    const layoutOf = this.stmt('SELECT depth, in_cycle FROM issues WHERE issue_id = ?');
+    const waitersOf = this.pluck(
+      'SELECT d.waiter FROM deps d JOIN issues i ON i.issue_id = d.waiter WHERE d.waitee = ?',
+    );
+    const region = new Set<string>();
+    const queue: string[] = [];
+    for (const hex of seeds) {
+      if (layoutOf.get(fromHex(hex)) !== undefined && !region.has(hex)) {
+        region.add(hex);
+        queue.push(hex);
+      }
+    }
+    for (let i = 0; i < queue.length; i++) {
+      if (region.size > REGION_LIMIT) return this.relayoutAll();
+      for (const b of waitersOf.all(fromHex(queue[i]!)) as Buffer[]) {
+        const hex = toHex(b);
+        if (!region.has(hex)) {
+          region.add(hex);
+          queue.push(hex);
+        }
+      }
+    }
+    const waiteesOf = this.stmt(
+      'SELECT d.waitee, i.depth, i.in_cycle FROM deps d JOIN issues i ON i.issue_id = d.waitee WHERE d.waiter = ?',
+    );
+    const adj = new Map<string, string[]>();
+    const outside = new Map<string, FixedLayout>();
+    const current = new Map<string, { depth: number; inCycle: boolean }>();
+    for (const hex of region) {
+      const id = fromHex(hex);
+      const me = layoutOf.get(id) as { depth: number; in_cycle: number };
+      current.set(hex, { depth: me.depth, inCycle: me.in_cycle !== 0 });
+      const list: string[] = [];
+      for (const r of waiteesOf.all(id) as { waitee: Buffer; depth: number; in_cycle: number }[]) {
+        const w = toHex(r.waitee);
+        if (!list.includes(w)) list.push(w);
+        if (!region.has(w)) outside.set(w, { depth: r.depth, inCycle: r.in_cycle !== 0 });
+      }
+      adj.set(hex, list);
+    }
+    const a = layoutWaitGraph(adj, region, (hex) => outside.get(hex));
+    const update = this.stmt('UPDATE issues SET depth = ?, in_cycle = ? WHERE issue_id = ?');
+    for (const [hex, was] of current) {
+      const inCycle = a.inCycle.has(hex);
+      const depth = inCycle ? 0 : a.depth.get(hex)!;
+      if (depth !== was.depth || inCycle !== was.inCycle) update.run(depth, inCycle ? 1 : 0, fromHex(hex));
+    }
   }
 
   private loadEvents(issueId: Uint8Array): Event[] {
@@ -576,7 +690,7 @@ export class View {
 
     return this.read(() => {
       const rows = this.stmt(pageSql).all(...pageParams, limit === 0 ? -1 : limit + 1) as SummaryRow[];
-      const total = this.stmt(countSql).pluck().get(...params) as number;
+      const total = this.pluck(countSql).get(...params) as number;
       let nextCursor: string | null = null;
       if (limit > 0 && rows.length > limit) {
         rows.length = limit;
@@ -665,8 +779,7 @@ export class View {
     const hi = fromHex(hex.padEnd(32, 'f'));
     const rows = this.read(
       () =>
-        this.stmt('SELECT issue_id FROM issues WHERE issue_id BETWEEN ? AND ? ORDER BY issue_id LIMIT ?')
-          .pluck()
+        this.pluck('SELECT issue_id FROM issues WHERE issue_id BETWEEN ? AND ? ORDER BY issue_id LIMIT ?')
           .all(lo, hi, MAX_CANDIDATES + 1) as Buffer[],
     );
     if (rows.length === 0) {
@@ -741,7 +854,7 @@ export class View {
   /** How many issues are ready. */
   countReady(filter: Omit<TopoFilter, 'state'> = {}): number {
     const { sql, params } = this.readySql(filter, 'count(*)', '');
-    return this.read(() => this.stmt(sql).pluck().get(...params) as number);
+    return this.read(() => this.pluck(sql).get(...params) as number);
   }
 
   /**
@@ -754,7 +867,7 @@ export class View {
     if (w === null) return false;
     if (bytesEqual(w.waiter, w.waitee)) return true;
     return this.read(() => {
-      const next = this.stmt('SELECT waitee FROM deps WHERE waiter = ?').pluck();
+      const next = this.pluck('SELECT waitee FROM deps WHERE waiter = ?');
       const goal = toHex(w.waiter);
       const seen = new Set<string>([toHex(w.waitee)]);
       const queue: Uint8Array[] = [w.waitee];
@@ -779,10 +892,10 @@ export class View {
 
   stats(): ViewStats {
     return this.read(() => {
-      const count = (sql: string) => this.stmt(sql).pluck().get() as number;
+      const count = (sql: string) => this.pluck(sql).get() as number;
       let sizeBytes = 0;
       for (const suffix of ['', '-wal']) sizeBytes += statSync(this.path + suffix, { throwIfNoEntry: false })?.size ?? 0;
-      const head = this.stmt(`SELECT value FROM meta WHERE key = 'wal_head'`).pluck().get() as string | undefined;
+      const head = this.pluck(`SELECT value FROM meta WHERE key = 'wal_head'`).get() as string | undefined;
       return {
         path: this.path,
         sizeBytes,
