@@ -1,0 +1,31 @@
+/**
+ * What a handler sees: the store, the request it answers, and the one way to
+ * write (`ctx.write`), which appends, keeps the WAL watch in step and
+ * announces each written event. Handlers never touch git or the view's files
+ * themselves.
+ */
+import type { Event as CoreEvent, Store } from '@grite/core';
+import type { Built, IpcRequest, IpcResult, IpcResultObject } from '@grite/protocol';
+
+export interface WriteOutcome {
+  /** The WAL head after the write (unchanged when every event was already in the log). */
+  walHead: string;
+}
+
+export interface EngineContext {
+  readonly store: Store;
+  /** realpath of the repository's common git dir. */
+  readonly commonDir: string;
+  readonly build: string;
+  readonly request: IpcRequest;
+  /** Appends `events` (already validated and built), then announces them. */
+  write(events: readonly CoreEvent[]): Promise<WriteOutcome>;
+  /** Tells the view was rebuilt at `walHead` (null: the log is empty). */
+  synced(walHead: string | null): void;
+}
+
+/** A handler's answer: an object-API result, or one that writes itself with the builder API. */
+export type HandlerResult = IpcResultObject | Built<IpcResult>;
+
+/** One command: `(ctx, command accessor) -> result`. Throws to answer an error. */
+export type Handler<C> = (ctx: EngineContext, command: C) => Promise<HandlerResult>;

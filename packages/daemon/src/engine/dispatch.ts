@@ -1,0 +1,130 @@
+/**
+ * The dispatch table: one entry per member of the generated `IpcCommand`
+ * union. An entry names how the command runs against the store:
+ * - `static`: needs no store (Hello, the no-daemon DaemonStatus);
+ * - `read`: runs alongside other reads, after any pending catch-up;
+ * - `write`: runs alone (validation and append must see the same state), and
+ *   rebuild too, since it replaces the whole view;
+ * - `unsupported`: answered `ipc_error` "command X is not supported by this
+ *   build", with a hint saying where it is served, if anywhere.
+ * `satisfies Record<IpcCommand, ...>` makes a union member added to the
+ * schema without an entry here a compile error.
+ */
+import {
+  DaemonStatus,
+  DbStats,
+  Hello,
+  IpcCommand,
+  IssueAssign,
+  IssueAttach,
+  IssueClose,
+  IssueComment,
+  IssueCreate,
+  IssueDepAdd,
+  IssueDepList,
+  IssueDepRemove,
+  IssueDepTopo,
+  IssueLabel,
+  IssueLink,
+  IssueList,
+  IssueReady,
+  IssueReopen,
+  IssueShow,
+  IssueUpdate,
+  Rebuild,
+} from '@grite/protocol';
+import type { Handler } from './context.js';
+import { daemonStatus } from './handlers/daemon-status.js';
+import { dbStats } from './handlers/db-stats.js';
+import { hello } from './handlers/hello.js';
+import { issueAssign } from './handlers/issue-assign.js';
+import { issueAttach } from './handlers/issue-attach.js';
+import { issueClose } from './handlers/issue-close.js';
+import { issueComment } from './handlers/issue-comment.js';
+import { issueCreate } from './handlers/issue-create.js';
+import { issueDepAdd } from './handlers/issue-dep-add.js';
+import { issueDepList } from './handlers/issue-dep-list.js';
+import { issueDepRemove } from './handlers/issue-dep-remove.js';
+import { issueDepTopo } from './handlers/issue-dep-topo.js';
+import { issueLabel } from './handlers/issue-label.js';
+import { issueLink } from './handlers/issue-link.js';
+import { issueList } from './handlers/issue-list.js';
+import { issueReady } from './handlers/issue-ready.js';
+import { issueReopen } from './handlers/issue-reopen.js';
+import { issueShow } from './handlers/issue-show.js';
+import { issueUpdate } from './handlers/issue-update.js';
+import { rebuild } from './handlers/rebuild.js';
+
+/** A command's accessor class, as `request.command(new Accessor())` takes it. */
+type Accessor<C> = new () => C;
+
+export type ServedEntry = {
+  readonly mode: 'static' | 'read' | 'write';
+  readonly accessor: Accessor<unknown>;
+  readonly handler: Handler<unknown>;
+};
+
+export type UnsupportedEntry = {
+  readonly mode: 'unsupported';
+  readonly hint: string;
+};
+
+export type DispatchEntry = ServedEntry | UnsupportedEntry;
+
+function served<C>(mode: ServedEntry['mode'], accessor: Accessor<C>, handler: Handler<C>): ServedEntry {
+  return { mode, accessor, handler: handler as Handler<unknown> };
+}
+
+const LATER = 'this build cannot serve it: use a grite build that supports it';
+const DAEMON_ONLY = 'the daemon answers it itself; start one with `grite daemon start`';
+
+function unsupported(hint: string): UnsupportedEntry {
+  return { mode: 'unsupported', hint };
+}
+
+export const DISPATCH = {
+  [IpcCommand.NONE]: unsupported('the request carries no command'),
+  [IpcCommand.Hello]: served('static', Hello, hello),
+  [IpcCommand.IssueCreate]: served('write', IssueCreate, issueCreate),
+  [IpcCommand.IssueList]: served('read', IssueList, issueList),
+  [IpcCommand.IssueShow]: served('read', IssueShow, issueShow),
+  [IpcCommand.IssueUpdate]: served('write', IssueUpdate, issueUpdate),
+  [IpcCommand.IssueComment]: served('write', IssueComment, issueComment),
+  [IpcCommand.IssueClose]: served('write', IssueClose, issueClose),
+  [IpcCommand.IssueReopen]: served('write', IssueReopen, issueReopen),
+  [IpcCommand.IssueLabel]: served('write', IssueLabel, issueLabel),
+  [IpcCommand.IssueAssign]: served('write', IssueAssign, issueAssign),
+  [IpcCommand.IssueLink]: served('write', IssueLink, issueLink),
+  [IpcCommand.IssueAttach]: served('write', IssueAttach, issueAttach),
+  [IpcCommand.IssueDepAdd]: served('write', IssueDepAdd, issueDepAdd),
+  [IpcCommand.IssueDepRemove]: served('write', IssueDepRemove, issueDepRemove),
+  [IpcCommand.IssueDepList]: served('read', IssueDepList, issueDepList),
+  [IpcCommand.IssueDepTopo]: served('read', IssueDepTopo, issueDepTopo),
+  [IpcCommand.IssueReady]: served('read', IssueReady, issueReady),
+  [IpcCommand.Sync]: unsupported(LATER),
+  [IpcCommand.LockAcquire]: unsupported(LATER),
+  [IpcCommand.LockRenew]: unsupported(LATER),
+  [IpcCommand.LockRelease]: unsupported(LATER),
+  [IpcCommand.LockStatus]: unsupported(LATER),
+  [IpcCommand.LockGc]: unsupported(LATER),
+  [IpcCommand.Doctor]: unsupported(LATER),
+  [IpcCommand.Rebuild]: served('write', Rebuild, rebuild),
+  [IpcCommand.SnapshotCreate]: unsupported(LATER),
+  [IpcCommand.SnapshotList]: unsupported(LATER),
+  [IpcCommand.SnapshotGc]: unsupported(LATER),
+  [IpcCommand.Export]: unsupported(LATER),
+  [IpcCommand.DbStats]: served('read', DbStats, dbStats),
+  [IpcCommand.DaemonStatus]: served('static', DaemonStatus, daemonStatus),
+  [IpcCommand.DaemonStop]: unsupported(DAEMON_ONLY),
+  [IpcCommand.Subscribe]: unsupported(DAEMON_ONLY),
+} as const satisfies Record<IpcCommand, DispatchEntry>;
+
+/** The entry for a command type; an unknown value (a newer client) is unsupported. */
+export function dispatchEntry(type: IpcCommand): DispatchEntry {
+  return (DISPATCH as Record<number, DispatchEntry>)[type] ?? unsupported('the command is newer than this build: upgrade grite');
+}
+
+/** The command's name in the schema, or its number when this build does not know it. */
+export function commandName(type: IpcCommand): string {
+  return IpcCommand[type] ?? `#${String(type)}`;
+}

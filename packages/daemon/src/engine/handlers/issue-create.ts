@@ -1,0 +1,36 @@
+/**
+ * IssueCreate: one IssueCreated (title, body, labels) and one AssigneeAdded
+ * per assignee, all with the client's issue_id, actor and ts.
+ *
+ * The issue_id must be new. A retry of a create that was written builds the
+ * same IssueCreated id and is answered as the first time; an issue_id that
+ * exists with another IssueCreated is a `conflict` (a client reused an id).
+ */
+import type { EventKind as CoreEventKind } from '@grite/core';
+import type { IssueCreate } from '@grite/protocol';
+import type { EngineContext, HandlerResult } from '../context.js';
+import { ProtocolError } from '@grite/protocol';
+import { alreadyWritten, buildEvents, writeIssueEvents } from '../write-helpers.js';
+import { ISSUE_ID_BYTES, optionalList, requireActor, requireBytes, requireText, requireTs } from '../validate.js';
+
+export async function issueCreate(ctx: EngineContext, cmd: IssueCreate): Promise<HandlerResult> {
+  const actor = requireActor(ctx);
+  const issueId = requireBytes(cmd.issueIdArray(), ISSUE_ID_BYTES, 'issue_id');
+  const ts = requireTs(cmd.ts());
+  const title = requireText(cmd.title(), 'title');
+  const body = cmd.body() ?? '';
+  const labels = optionalList((i) => cmd.labels(i), cmd.labelsLength(), 'label');
+  const assignees = optionalList((i) => cmd.assignees(i), cmd.assigneesLength(), 'assignee');
+
+  const kinds: CoreEventKind[] = [{ type: 'IssueCreated', title, body, labels }];
+  for (const user of assignees) kinds.push({ type: 'AssigneeAdded', user });
+  const events = buildEvents(issueId, actor, ts, kinds);
+
+  if (!alreadyWritten(ctx, events) && ctx.store.view.getIssue(issueId) !== null) {
+    throw new ProtocolError('conflict', `issue ${Buffer.from(issueId).toString('hex')} already exists`, {
+      hint: 'a new issue needs a fresh random issue_id',
+      details: { issue_id: Buffer.from(issueId).toString('hex') },
+    });
+  }
+  return writeIssueEvents(ctx, issueId, events);
+}

@@ -1,0 +1,81 @@
+/**
+ * Notices that `refs/grite/wal` may have moved, without spawning git: the
+ * engine catches up before answering when it did (DESIGN.md section 7: no
+ * stale reads after another process, `git fetch` or the Rust tool moved it).
+ *
+ * Where git keeps the ref, and what the fingerprint reads of it:
+ * - a loose ref `<common dir>/refs/grite/wal`: its content (the object id);
+ * - `<common dir>/packed-refs`: inode, size and mtime in nanoseconds (a
+ *   rewrite of it is a rename, so the inode changes even within one tick);
+ * - reftable repositories: `<common dir>/reftable/tables.list`, which names
+ *   the current tables and is replaced on every ref update.
+ * A changed fingerprint means "maybe moved": the catch-up that follows is
+ * cheap when the head turns out to be the one already applied. An equal
+ * fingerprint means the ref did not move, since every way git moves it
+ * changes one of these.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const WAL_REF = 'refs/grite/wal';
+
+function readOrEmpty(path: string): string {
+  try {
+    return readFileSync(path, 'latin1');
+  } catch {
+    return '';
+  }
+}
+
+function statKey(path: string): string {
+  const s = statSync(path, { bigint: true, throwIfNoEntry: false });
+  return s === undefined ? '-' : `${s.ino}:${s.size}:${s.mtimeNs}`;
+}
+
+export class WalRefWatch {
+  private readonly loose: string;
+  private readonly packed: string;
+  private readonly tablesList: string;
+  /** The fingerprint the view is known to reflect; null: unknown. */
+  private known: string | null = null;
+
+  constructor(commonDir: string) {
+    this.loose = join(commonDir, ...WAL_REF.split('/'));
+    this.packed = join(commonDir, 'packed-refs');
+    this.tablesList = join(commonDir, 'reftable', 'tables.list');
+  }
+
+  /** The current fingerprint of wherever the ref may live. */
+  fingerprint(): string {
+    return `${readOrEmpty(this.loose)}|${statKey(this.packed)}|${readOrEmpty(this.tablesList)}`;
+  }
+
+  /**
+   * The current fingerprint when it differs from the one last marked (the
+   * caller should catch up, then `mark` it), or null when nothing moved.
+   */
+  changed(): string | null {
+    const now = this.fingerprint();
+    return now === this.known ? null : now;
+  }
+
+  /** Records that the view reflects the ref as `fingerprint` saw it. */
+  mark(fingerprint: string): void {
+    this.known = fingerprint;
+  }
+
+  /**
+   * After this process moved the ref to `walHead`: marks the current
+   * fingerprint only when the loose ref holds exactly that head, i.e. no
+   * other process moved it since. Otherwise leaves it for the next check.
+   */
+  markOwnWrite(walHead: string): void {
+    const now = this.fingerprint();
+    if (readOrEmpty(this.loose).trim() === walHead) this.known = now;
+  }
+
+  /** Forgets what was marked: the next check catches up. */
+  invalidate(): void {
+    this.known = null;
+  }
+}

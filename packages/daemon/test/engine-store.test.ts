@@ -1,0 +1,108 @@
+// The engine over the store: catch-up when another process moved the WAL
+// ref, notifications, db stats, rebuild, and writes arriving together.
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  DbStatsResultT,
+  DbStatsT,
+  IssueCommentT,
+  IssueCreateT,
+  IssueListResultT,
+  IssueListT,
+  IssueShowResultT,
+  IssueShowT,
+  RebuildResultT,
+  RebuildT,
+} from '@grite/protocol';
+import { Engine, type EngineNotification } from '../src/engine/index.js';
+import { Harness, hex } from './engine-helpers.js';
+
+let h: Harness;
+
+beforeEach(async () => {
+  h = await Harness.create();
+});
+
+afterEach(async () => {
+  await h.close();
+});
+
+describe('catch-up', () => {
+  it('a read after another engine (another process) wrote sees the write', async () => {
+    const a = await h.createIssue('Seen by both');
+    expect((await h.ok<IssueListResultT>(new IssueListT())).total).toBe(1);
+
+    const other = await Engine.open({ commonDir: h.commonDir, build: 'test-build' });
+    const synced: EngineNotification[] = [];
+    h.engine.events.on('notification', (n: EngineNotification) => synced.push(n));
+    try {
+      const bytes = h.request(new IssueCreateT(Array.from(randomBytes(16)), h.ts(), 'Written elsewhere', '', [], []));
+      await other.handleBytes(bytes);
+      await other.handleBytes(h.request(new IssueCommentT(a, h.ts(), 'from the other side')));
+    } finally {
+      await other.close();
+    }
+    const list = await h.ok<IssueListResultT>(new IssueListT());
+    expect(list.total).toBe(2);
+    expect(list.issues.map((i) => i.title).sort()).toEqual(['Seen by both', 'Written elsewhere']);
+    const s = await h.ok<IssueShowResultT>(new IssueShowT(a));
+    expect(s.issue!.comments.map((c) => c.body)).toEqual(['from the other side']);
+    expect(synced).toContainEqual({ kind: 'WalSynced', walHead: h.walHead() });
+  });
+
+  it('writes validate against the other process\'s events too', async () => {
+    const other = await Engine.open({ commonDir: h.commonDir, build: 'test-build' });
+    let id: string;
+    try {
+      const issueId = Array.from(randomBytes(16));
+      await other.handleBytes(h.request(new IssueCreateT(issueId, h.ts(), 'Only there', '', [], [])));
+      id = hex(issueId);
+    } finally {
+      await other.close();
+    }
+    // The comment names an issue this engine has not seen yet: it must catch up before validating.
+    await h.ok(new IssueCommentT(id.slice(0, 6), h.ts(), 'found it'));
+  });
+});
+
+describe('writes arriving together', () => {
+  it('all land, each once', async () => {
+    const cmds = Array.from({ length: 12 }, (_, i) => new IssueCreateT(Array.from(randomBytes(16)), h.ts(), `Parallel ${i}`, '', [], []));
+    const results = await Promise.all(cmds.map((c) => h.send(c)));
+    expect(results.every((r) => r.ok)).toBe(true);
+    const list = await h.ok<IssueListResultT>(new IssueListT());
+    expect(list.total).toBe(12);
+    expect((await h.ok<DbStatsResultT>(new DbStatsT())).eventCount).toBe(12);
+  });
+});
+
+describe('db stats and rebuild', () => {
+  it('stats give the view file, counts and the WAL head', async () => {
+    const a = await h.createIssue('Counted', { assignees: ['x'] });
+    await h.ok(new IssueCommentT(a, h.ts(), 'one'));
+    const s = await h.ok<DbStatsResultT>(new DbStatsT());
+    expect(s.path).toContain(h.commonDir);
+    expect(existsSync(s.path as string)).toBe(true);
+    expect(s.sizeBytes).toBeGreaterThan(0n);
+    expect(s.eventCount).toBe(3);
+    expect(s.issueCount).toBe(1);
+    expect(s.walHead).toBe(h.walHead());
+    expect(s.looseObjects).toBeGreaterThan(0);
+  });
+
+  it('rebuild replays the whole log and answers the head and the event count', async () => {
+    const a = await h.createIssue('Rebuilt', { labels: ['l'] });
+    await h.ok(new IssueCommentT(a, h.ts(), 'kept'));
+    const synced: EngineNotification[] = [];
+    h.engine.events.on('notification', (n: EngineNotification) => synced.push(n));
+    const r = await h.ok<RebuildResultT>(new RebuildT(true));
+    expect(r.walHead).toBe(h.walHead());
+    expect(r.eventCount).toBe(2);
+    expect(r.fromSnapshot).toBe(false);
+    expect(synced).toContainEqual({ kind: 'WalSynced', walHead: h.walHead() });
+    const s = await h.ok<IssueShowResultT>(new IssueShowT(a));
+    expect(s.issue!.labels).toEqual(['l']);
+    expect(s.issue!.comments.map((c) => c.body)).toEqual(['kept']);
+  });
+});
