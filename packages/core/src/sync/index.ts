@@ -8,6 +8,7 @@ export {
   runRemoteGit,
   remoteGitEnv,
   classifyRemoteFailure,
+  redactUrl,
   trackingRef,
   TRACKING_PREFIX,
   type RemoteInfo,

@@ -158,14 +158,25 @@ export function classifyRemoteFailure(stderr: string): RemoteFailureReason {
   return 'other';
 }
 
-function remoteLabel(remote: RemoteInfo | undefined): string {
-  if (!remote) return 'the remote';
-  return remote.url === '' || remote.url === remote.name ? `remote ${remote.name}` : `remote ${remote.name} (${remote.url})`;
+/** A URL fit for messages: user info (a token in https://user:token@host/...) replaced by "***". */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1***@');
 }
 
+function remoteLabel(remote: RemoteInfo | undefined): string {
+  if (!remote) return 'the remote';
+  return remote.url === '' || remote.url === remote.name ? `remote ${remote.name}` : `remote ${remote.name} (${redactUrl(remote.url)})`;
+}
+
+/** git's own words: the first paragraph of its messages, without "fatal:"/"error:" prefixes. */
 function lastLine(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '');
-  return lines[lines.length - 1] ?? '';
+  const lines = stderr.split('\n').map((l) => l.trim());
+  const start = lines.findIndex((l) => /^(?:fatal|error):/.test(l));
+  const from = start < 0 ? lines.findIndex((l) => l !== '') : start;
+  if (from < 0) return '';
+  const para: string[] = [];
+  for (let i = from; i < lines.length && lines[i] !== ''; i++) para.push(lines[i]!.replace(/^(?:fatal|error):\s*/, ''));
+  return para.join(' ');
 }
 
 /** A GriteError('git_error') for a failed remote git call, with a message and hint for its reason. */
@@ -181,8 +192,8 @@ export function remoteError(
   const details = {
     reason,
     remote: remote?.name ?? null,
-    url: remote?.url ?? null,
-    args: [...args],
+    url: remote ? redactUrl(remote.url) : null,
+    args: args.map(redactUrl),
     code: result.code,
     stderr: result.stderr,
   };

@@ -29,7 +29,7 @@ import { WAL_REF } from '../git/wal.js';
 import { listRefs } from '../locks/list-refs.js';
 import { Store } from '../store.js';
 import { mergeRemoteHead, type MergeKind } from './merge.js';
-import { classifyRemoteFailure, remoteError, resolveRemote, runRemoteGit, trackingRef, type RemoteInfo } from './remote-git.js';
+import { classifyRemoteFailure, redactUrl, remoteError, resolveRemote, runRemoteGit, trackingRef, type RemoteInfo } from './remote-git.js';
 
 export type SyncPhase = 'fetch' | 'merge' | 'catch-up' | 'push';
 
@@ -200,7 +200,7 @@ async function pushOnce(store: Store, remote: RemoteInfo, timeoutMs: number, fre
       }
       throw new GriteError('git_error', `remote ${remote.name} refused ${WAL_REF}: ${walLine.split('\t').slice(2).join(' ')}`, {
         hint: 'The remote must accept pushes to refs/grite/* (no hook or branch protection refusing them).',
-        details: { reason: 'rejected', remote: remote.name, url: remote.url, stdout: r.stdout, stderr: r.stderr },
+        details: { reason: 'rejected', remote: remote.name, url: redactUrl(remote.url), stdout: r.stdout, stderr: r.stderr },
       });
     }
   }
