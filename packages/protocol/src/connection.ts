@@ -19,7 +19,7 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { ProtocolError } from './errors.js';
 import { Emitter, type Listenable } from './events.js';
-import { DEFAULT_MAX_FRAME_BYTES, encodeFrame, FrameDecoder, frameHeader } from './framing.js';
+import { DEFAULT_MAX_FRAME_BYTES, FrameDecoder, writeFrame } from './framing.js';
 import { IpcResponse } from './generated/grite/ipc/ipc-response.js';
 import { MessageBody } from './generated/grite/ipc/message-body.js';
 import { Notification } from './generated/grite/ipc/notification.js';
@@ -29,9 +29,6 @@ import { verifyMessage } from './verifier.js';
 export type ConnectionState = 'open' | 'closed' | 'disposed';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
-
-/** Messages up to this size are copied into one frame; larger ones are written as header + body. */
-const COPY_FRAME_BELOW = 64 * 1024;
 
 export interface ClientConnectionOptions {
   /** Time allowed for each request (default 30 s); a request may override it. */
@@ -45,7 +42,9 @@ export interface ClientConnectionOptions {
 interface Pending {
   resolve: (r: IpcResponse) => void;
   reject: (e: ProtocolError) => void;
-  timer: NodeJS.Timeout;
+  /** performance.now() after which the request times out. */
+  deadline: number;
+  timeoutMs: number;
 }
 
 export function connectionClosedError(cause?: unknown): ProtocolError {
@@ -171,19 +170,54 @@ export class ClientConnection {
     }
     const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
     return new Promise<IpcResponse>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        if (this.pending.get(key)?.timer !== timer) return;
-        this.pending.delete(key);
-        reject(
-          new ProtocolError('ipc_error', `request timed out after ${timeoutMs} ms`, {
-            hint: 'the daemon is busy or stuck; `grite daemon status` shows it',
-            details: { request_id: key, timeout_ms: String(timeoutMs) },
-          }),
-        );
-      }, timeoutMs);
-      this.pending.set(key, { resolve, reject, timer });
+      const deadline = performance.now() + timeoutMs;
+      this.pending.set(key, { resolve, reject, deadline, timeoutMs });
+      if (deadline < this.sweepAt) this.armSweep(deadline);
       this.write(message);
     });
+  }
+
+  // Timeouts: one timer per connection, armed for the earliest deadline,
+  // instead of one per request (a timer per request costs more than the
+  // rest of the client's bookkeeping). It stays armed when requests finish
+  // early and simply finds nothing to do; it is unref'd, as the socket keeps
+  // the process alive while requests are pending.
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private sweepAt = Infinity;
+
+  private armSweep(at: number): void {
+    if (this.sweepTimer !== null) clearTimeout(this.sweepTimer);
+    this.sweepAt = at;
+    this.sweepTimer = setTimeout(() => this.sweep(), Math.max(0, Math.ceil(at - performance.now())));
+    this.sweepTimer.unref();
+  }
+
+  private disarmSweep(): void {
+    if (this.sweepTimer !== null) clearTimeout(this.sweepTimer);
+    this.sweepTimer = null;
+    this.sweepAt = Infinity;
+  }
+
+  /** Rejects every expired request, then re-arms for the next deadline. */
+  private sweep(): void {
+    this.sweepTimer = null;
+    this.sweepAt = Infinity;
+    const now = performance.now();
+    let next = Infinity;
+    for (const [key, p] of this.pending) {
+      if (p.deadline <= now) {
+        this.pending.delete(key);
+        p.reject(
+          new ProtocolError('ipc_error', `request timed out after ${p.timeoutMs} ms`, {
+            hint: 'the daemon is busy or stuck; `grite daemon status` shows it',
+            details: { request_id: key, timeout_ms: String(p.timeoutMs) },
+          }),
+        );
+      } else if (p.deadline < next) {
+        next = p.deadline;
+      }
+    }
+    if (next !== Infinity) this.armSweep(next);
   }
 
   /** Ends the connection gracefully; pending requests reject with "connection closed". */
@@ -210,16 +244,9 @@ export class ClientConnection {
   }
 
   private write(message: Uint8Array): void {
-    if (!this.socket.writable) return;
-    if (message.length < COPY_FRAME_BELOW) {
-      this.socket.write(encodeFrame(message));
-    } else {
-      this.socket.cork();
-      this.socket.write(frameHeader(message.length));
-      this.socket.write(message);
-      this.socket.uncork();
-    }
+    if (this.socket.writable) writeFrame(this.socket, message);
   }
+
 
   private handleFrame(frame: Uint8Array): void {
     if (this._state !== 'open') return;
@@ -240,7 +267,6 @@ export class ClientConnection {
         const p = this.pending.get(key);
         if (p !== undefined) {
           this.pending.delete(key);
-          clearTimeout(p.timer);
           p.resolve(resp);
         } else if (key === '' && !resp.ok()) {
           // A connection-level error: the daemon closes the connection next.
@@ -280,10 +306,8 @@ export class ClientConnection {
       const err = connectionClosedError(this.lastError);
       const all = [...this.pending.values()];
       this.pending.clear();
-      for (const p of all) {
-        clearTimeout(p.timer);
-        p.reject(err);
-      }
+      this.disarmSweep();
+      for (const p of all) p.reject(err);
       this.closeEmitter.fire();
     }
   }

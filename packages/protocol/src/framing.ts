@@ -27,20 +27,117 @@ export function frameHeader(length: number): Uint8Array {
     throw new ProtocolError('ipc_error', `cannot frame a message of ${length} bytes`);
   }
   const h = new Uint8Array(FRAME_HEADER_BYTES);
-  h[0] = length >>> 24;
-  h[1] = (length >>> 16) & 0xff;
-  h[2] = (length >>> 8) & 0xff;
-  h[3] = length & 0xff;
+  writeHeader(h, 0, length);
   return h;
 }
 
-/** Header and message in one new buffer (one copy of `message`). */
+// Framed message buffers: [4-byte header][message], carved from 64 KiB slabs
+// (small messages) or allocated alone (large ones). Carving saves an
+// ArrayBuffer allocation per message, which costs more than the copy into
+// it; a slab is freed by the GC once no message in it is referenced. Slabs
+// are never reused, so a carved region is zero-filled and ours alone.
+const SLAB_BYTES = 64 * 1024;
+const SLAB_MAX_MESSAGE = SLAB_BYTES / 8;
+const ownSlabs = new WeakSet<ArrayBufferLike>();
+let slab = new Uint8Array(0);
+let slabUsed = 0;
+
+function writeHeader(into: Uint8Array, at: number, length: number): void {
+  into[at] = length >>> 24;
+  into[at + 1] = (length >>> 16) & 0xff;
+  into[at + 2] = (length >>> 8) & 0xff;
+  into[at + 3] = length & 0xff;
+}
+
+/**
+ * A zero-filled message buffer of `length` bytes whose frame header sits in
+ * the 4 bytes before it: encodeFrame() of it (once filled) returns header and
+ * message without copying. The encoders in messages.ts allocate their output
+ * this way.
+ */
+export function allocateFramed(length: number): Uint8Array {
+  if (!Number.isInteger(length) || length <= 0 || length > 0xffffffff) {
+    throw new ProtocolError('ipc_error', `cannot frame a message of ${length} bytes`);
+  }
+  const total = FRAME_HEADER_BYTES + length;
+  if (length > SLAB_MAX_MESSAGE) {
+    const out = new Uint8Array(total);
+    writeHeader(out, 0, length);
+    return out.subarray(FRAME_HEADER_BYTES);
+  }
+  if (slabUsed + total > slab.length) {
+    slab = new Uint8Array(SLAB_BYTES);
+    ownSlabs.add(slab.buffer);
+    slabUsed = 0;
+  }
+  const at = slabUsed;
+  slabUsed = (at + total + 7) & ~7; // keep every message 8-byte aligned
+  writeHeader(slab, at, length);
+  return new Uint8Array(slab.buffer, at + FRAME_HEADER_BYTES, length);
+}
+
+/**
+ * The frame (header + message) when `message` came from allocateFramed:
+ * it sits in a slab of ours, or is the tail of an ArrayBuffer holding exactly
+ * header and message. Only reads: the header bytes are checked, so the view
+ * returned holds exactly what encodeFrame would build. Null otherwise.
+ */
+function framedView(message: Uint8Array): Uint8Array | null {
+  const length = message.length;
+  const at = message.byteOffset - FRAME_HEADER_BYTES;
+  if (length === 0 || at < 0) return null;
+  const buffer = message.buffer;
+  if (!ownSlabs.has(buffer) && !(at === 0 && buffer.byteLength === length + FRAME_HEADER_BYTES)) return null;
+  const frame = new Uint8Array(buffer, at, length + FRAME_HEADER_BYTES);
+  const ok =
+    frame[0] === length >>> 24 &&
+    frame[1] === ((length >>> 16) & 0xff) &&
+    frame[2] === ((length >>> 8) & 0xff) &&
+    frame[3] === (length & 0xff);
+  return ok ? frame : null;
+}
+
+/**
+ * Header and message as one buffer: a view around the message when it came
+ * from allocateFramed (no copy), else a new buffer (one copy).
+ */
 export function encodeFrame(message: Uint8Array): Uint8Array {
+  const framed = framedView(message);
+  if (framed !== null) return framed;
+  if (message.length === 0 || message.length > 0xffffffff) {
+    throw new ProtocolError('ipc_error', `cannot frame a message of ${message.length} bytes`);
+  }
   const out = new Uint8Array(FRAME_HEADER_BYTES + message.length);
-  out.set(frameHeader(message.length), 0);
+  writeHeader(out, 0, message.length);
   out.set(message, FRAME_HEADER_BYTES);
   return out;
 }
+
+/** Writes one frame to a socket-like stream, copying only what must be copied. */
+export function writeFrame(stream: FrameSink, message: Uint8Array): void {
+  const framed = framedView(message);
+  if (framed !== null) {
+    stream.write(framed);
+  } else if (message.length >= COPY_FRAME_BELOW) {
+    // A large message from elsewhere: header and body as two writes (writev).
+    stream.cork();
+    stream.write(frameHeader(message.length));
+    stream.write(message);
+    stream.uncork();
+  } else {
+    stream.write(encodeFrame(message));
+  }
+}
+
+/** What writeFrame needs of a stream (a net.Socket has it). */
+export interface FrameSink {
+  cork(): void;
+  uncork(): void;
+  write(chunk: Uint8Array): unknown;
+}
+
+/** Messages below this size that are not already framed are copied into one frame. */
+const COPY_FRAME_BELOW = 64 * 1024;
 
 function frameError(reason: FrameErrorReason, message: string, extra: Record<string, string> = {}): ProtocolError {
   return new ProtocolError('ipc_error', message, {

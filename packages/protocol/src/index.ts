@@ -24,3 +24,4 @@ export * from './verifier.js';
 export * from './messages.js';
 export * from './connection.js';
 export * from './server-connection.js';
+export * from './builder.js';

@@ -13,7 +13,9 @@
  */
 import { randomFillSync } from 'node:crypto';
 import * as flatbuffers from 'flatbuffers';
+import { FastBuilder } from './builder.js';
 import { isErrorCode, ProtocolError, type ErrorCode, type ErrorDetails } from './errors.js';
+import { allocateFramed } from './framing.js';
 import { IpcError } from './generated/grite/ipc/ipc-error.js';
 import { IpcRequest } from './generated/grite/ipc/ipc-request.js';
 import { IpcResponse } from './generated/grite/ipc/ipc-response.js';
@@ -78,17 +80,48 @@ function writeMember<E extends number>(
   return [type, member.pack(b)];
 }
 
-function finishMessage(b: flatbuffers.Builder, bodyType: MessageBody, body: flatbuffers.Offset): Uint8Array {
+// Encoders are synchronous, so one builder serves them all: taken, cleared,
+// used, and the message copied out (one memcpy; building a fresh builder
+// costs more) into a buffer with room for its frame header, so sending it
+// copies nothing more (framing.ts allocateFramed). A nested encode (from inside a `Built`) gets its own. A
+// builder grown past KEEP_BELOW is dropped rather than kept.
+let spare: FastBuilder | null = null;
+const KEEP_BELOW = 1 << 20;
+
+function takeBuilder(sizeHint: number): FastBuilder {
+  const b = spare;
+  if (b === null) return new FastBuilder(Math.max(sizeHint, 1024));
+  spare = null;
+  b.clear();
+  return b;
+}
+
+function finishMessage(b: FastBuilder, bodyType: MessageBody, body: flatbuffers.Offset): Uint8Array {
   Message.startMessage(b);
   Message.addBodyType(b, bodyType);
   Message.addBody(b, body);
   Message.finishMessageBuffer(b, Message.endMessage(b));
-  return b.asUint8Array();
+  const view = b.asUint8Array();
+  const out = allocateFramed(view.length);
+  out.set(view);
+  if (b.dataBuffer().capacity() < KEEP_BELOW) spare = b;
+  return out;
 }
+
+// Request ids come from a pool refilled 256 ids at a time: one
+// randomFillSync call costs as much as a small round trip's encoding.
+const idPool = new Uint8Array(REQUEST_ID_BYTES * 256);
+let idPoolPos = idPool.length;
 
 /** 16 random bytes. */
 export function newRequestId(): Uint8Array {
-  return randomFillSync(new Uint8Array(REQUEST_ID_BYTES));
+  if (idPoolPos + REQUEST_ID_BYTES > idPool.length) {
+    randomFillSync(idPool);
+    idPoolPos = 0;
+  }
+  const id = idPool.slice(idPoolPos, idPoolPos + REQUEST_ID_BYTES);
+  idPoolPos += REQUEST_ID_BYTES;
+  return id;
 }
 
 export interface RequestInit {
@@ -106,7 +139,7 @@ export interface RequestInit {
 
 /** Encodes a Message holding an IpcRequest. Read its id with requestIdOf(). */
 export function encodeRequest(init: RequestInit): Uint8Array {
-  const b = new flatbuffers.Builder(init.sizeHint ?? 256);
+  const b = takeBuilder(init.sizeHint ?? 256);
   const [type, command] = writeMember(b, init.command, COMMAND_TYPES, 'IpcCommand');
   const rid = b.createByteVector(init.requestId ?? newRequestId());
   const repo = b.createString(init.repo);
@@ -127,7 +160,7 @@ export function encodeResponse(
   result: IpcResultObject | Built<IpcResult>,
   opts: { schemaVersion?: number; sizeHint?: number } = {},
 ): Uint8Array {
-  const b = new flatbuffers.Builder(opts.sizeHint ?? 1024);
+  const b = takeBuilder(opts.sizeHint ?? 1024);
   const [type, res] = writeMember(b, result, RESULT_TYPES, 'IpcResult');
   const rid = b.createByteVector(requestId);
   IpcResponse.startIpcResponse(b);
@@ -137,6 +170,40 @@ export function encodeResponse(
   IpcResponse.addResultType(b, type);
   IpcResponse.addResult(b, res);
   return finishMessage(b, MessageBody.IpcResponse, IpcResponse.endIpcResponse(b));
+}
+
+/**
+ * A successful response encoded once and re-sent to any number of requests:
+ * each send copies the bytes and writes that request's id into them. For
+ * answers that do not change between requests (the same issue at the same
+ * WAL head), this skips building the result every time.
+ */
+export class CachedResponse {
+  private readonly bytes: Uint8Array;
+  private readonly idAt: number;
+
+  constructor(result: IpcResultObject | Built<IpcResult>, opts: { schemaVersion?: number; sizeHint?: number } = {}) {
+    this.bytes = encodeResponse(new Uint8Array(REQUEST_ID_BYTES), result, opts);
+    const id = decodeResponse(this.bytes).requestIdArray();
+    if (id === null || id.length !== REQUEST_ID_BYTES) throw new ProtocolError('internal_error', 'cached response lacks its request_id');
+    this.idAt = id.byteOffset - this.bytes.byteOffset;
+  }
+
+  /** Size of each encoded response. */
+  get length(): number {
+    return this.bytes.length;
+  }
+
+  /** The response for the request `requestId` (16 bytes). */
+  encode(requestId: Uint8Array): Uint8Array {
+    if (requestId.length !== REQUEST_ID_BYTES) {
+      throw new ProtocolError('invalid_args', `a cached response needs a ${REQUEST_ID_BYTES}-byte request_id`);
+    }
+    const out = allocateFramed(this.bytes.length);
+    out.set(this.bytes);
+    out.set(requestId, this.idAt);
+    return out;
+  }
 }
 
 /**
@@ -151,7 +218,7 @@ export function encodeErrorResponse(
   hint?: string,
   details?: ErrorDetails,
 ): Uint8Array {
-  const b = new flatbuffers.Builder(256);
+  const b = takeBuilder(256);
   const kvs: flatbuffers.Offset[] = [];
   for (const [key, value] of Object.entries(details ?? {})) {
     const k = b.createString(key);
@@ -226,7 +293,7 @@ export function encodeNotification(
   requestId: Uint8Array,
   kind: NotificationKindObject | Built<NotificationKind>,
 ): Uint8Array {
-  const b = new flatbuffers.Builder(128);
+  const b = takeBuilder(128);
   const [type, k] = writeMember(b, kind, NOTIFICATION_TYPES, 'NotificationKind');
   const rid = b.createByteVector(requestId);
   Notification.startNotification(b);

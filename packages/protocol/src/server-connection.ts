@@ -18,7 +18,7 @@
 import type { Socket } from 'node:net';
 import { ProtocolError } from './errors.js';
 import { Emitter, type Listenable } from './events.js';
-import { DEFAULT_MAX_FRAME_BYTES, encodeFrame, FrameDecoder, frameHeader } from './framing.js';
+import { DEFAULT_MAX_FRAME_BYTES, FrameDecoder, writeFrame } from './framing.js';
 import { IpcRequest } from './generated/grite/ipc/ipc-request.js';
 import { MessageBody } from './generated/grite/ipc/message-body.js';
 import { decodeMessage, encodeErrorResponse, encodeErrorResponseFrom } from './messages.js';
@@ -37,8 +37,6 @@ export interface ServerConnectionOptions {
   /** Limits for the verifier (its maxBytes defaults to maxFrameBytes). */
   verify?: Omit<VerifyOptions, 'maxBytes'>;
 }
-
-const COPY_FRAME_BELOW = 64 * 1024;
 
 export class ServerConnection {
   private _state: ConnectionState = 'open';
@@ -131,16 +129,9 @@ export class ServerConnection {
   }
 
   private write(message: Uint8Array): void {
-    if (!this.socket.writable) return;
-    if (message.length < COPY_FRAME_BELOW) {
-      this.socket.write(encodeFrame(message));
-    } else {
-      this.socket.cork();
-      this.socket.write(frameHeader(message.length));
-      this.socket.write(message);
-      this.socket.uncork();
-    }
+    if (this.socket.writable) writeFrame(this.socket, message);
   }
+
 
   private handleFrame(frame: Uint8Array): void {
     if (this._state !== 'open') return;
@@ -179,22 +170,19 @@ export class ServerConnection {
     } catch (e) {
       answer = Promise.reject(e);
     }
-    answer
-      .then(
-        (bytes) => bytes,
-        (err: unknown) => encodeErrorResponseFrom(id, err),
-      )
-      .then((bytes) => {
-        if (this._state === 'open') this.write(bytes);
-      })
-      .finally(() => {
-        this.inFlightCount--;
-        if (this.inFlightCount === 0) {
-          const waiters = this.idleWaiters;
-          this.idleWaiters = [];
-          for (const w of waiters) w();
-        }
-      });
+    answer.then(
+      (bytes) => this.settle(bytes),
+      (err: unknown) => this.settle(encodeErrorResponseFrom(id, err)),
+    );
+  }
+
+  private settle(response: Uint8Array): void {
+    if (this._state === 'open') this.write(response);
+    if (--this.inFlightCount === 0 && this.idleWaiters.length > 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
+    }
   }
 
   /**

@@ -104,11 +104,17 @@ class Walk {
     return target;
   }
 
+  // Results of header(), read right after each call (no array allocation).
+  hVt = 0;
+  hVtSize = 0;
+  hTSize = 0;
+
   /**
-   * Checks a table's header and vtable; returns [vtable, vtable size, table
-   * size]. Shared by the full walk and `salvageRequestId`.
+   * Checks a table's header and vtable; leaves vtable position, vtable size
+   * and table size in hVt, hVtSize, hTSize. Shared by the full walk and
+   * `salvageRequestId`.
    */
-  header(pos: number): [number, number, number] {
+  header(pos: number): void {
     if ((pos & 3) !== 0) throw new Fail('table is not 4-byte aligned', pos);
     if (pos + 4 > this.len) throw new Fail('table lies outside the buffer', pos);
     const vt = pos - this.i32(pos);
@@ -120,7 +126,9 @@ class Walk {
     const tSize = this.u16(vt + 2);
     if (tSize < 4) throw new Fail(`bad table size ${tSize}`, vt);
     if (pos + tSize > this.len) throw new Fail('table runs past the end of the buffer', pos);
-    return [vt, vtSize, tSize];
+    this.hVt = vt;
+    this.hVtSize = vtSize;
+    this.hTSize = tSize;
   }
 
   /** Position of a present field of `inline` bytes, or -1 when absent. */
@@ -137,7 +145,10 @@ class Walk {
   table(pos: number, obj: ObjectLayout, depth: number): void {
     if (depth > this.maxDepth) throw new Fail(`nesting deeper than ${this.maxDepth}`, pos);
     this.count(pos);
-    const [vt, vtSize, tSize] = this.header(pos);
+    this.header(pos);
+    const vt = this.hVt;
+    const vtSize = this.hVtSize;
+    const tSize = this.hTSize;
     const fields = obj.fields;
     for (let i = 0; i < fields.length; i++) {
       const f = fields[i]!;
@@ -333,7 +344,10 @@ export function salvageRequestId(bytes: Uint8Array): Uint8Array | null {
   try {
     const root = walk.u32(0);
     if (root >= bytes.length) return null;
-    const [vt, vtSize, tSize] = walk.header(root);
+    walk.header(root);
+    const vt = walk.hVt;
+    const vtSize = walk.hVtSize;
+    const tSize = walk.hTSize;
     // Union type, then its value.
     const typeField = { ...MESSAGE_BODY, name: 'body_type', vt: MESSAGE_BODY.aux };
     const tp = walk.field(root, vt, vtSize, tSize, typeField, 1, 1);
@@ -341,7 +355,10 @@ export function salvageRequestId(bytes: Uint8Array): Uint8Array | null {
     const bp = walk.field(root, vt, vtSize, tSize, MESSAGE_BODY, 4, 4);
     if (bp < 0) return null;
     const req = walk.deref(bp);
-    const [rvt, rvtSize, rtSize] = walk.header(req);
+    walk.header(req);
+    const rvt = walk.hVt;
+    const rvtSize = walk.hVtSize;
+    const rtSize = walk.hTSize;
     const ip = walk.field(req, rvt, rvtSize, rtSize, REQUEST_ID, 4, 4);
     if (ip < 0) return null;
     const v = walk.deref(ip);
