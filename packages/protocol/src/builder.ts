@@ -108,3 +108,32 @@ export class FastBuilder extends flatbuffers.Builder {
     return this.endVector();
   }
 }
+
+// Reading: the runtime's ByteBuffer constructor makes a TextDecoder per
+// buffer, a sixth of the cost of decoding a small message. byteBufferOf()
+// makes the same object with one shared decoder. It relies on the
+// constructor setting exactly these own fields; that is checked once here,
+// and when it does not hold the plain constructor is used.
+const sharedDecoder = new TextDecoder();
+const BYTE_BUFFER_FIELDS = ['bytes_', 'position_', 'text_decoder_'];
+const fastByteBuffers = (() => {
+  const probe = new flatbuffers.ByteBuffer(new Uint8Array(0));
+  const keys = Object.keys(probe);
+  return keys.length === BYTE_BUFFER_FIELDS.length && keys.every((k, i) => k === BYTE_BUFFER_FIELDS[i]);
+})();
+
+interface ByteBufferFields {
+  bytes_: Uint8Array;
+  position_: number;
+  text_decoder_: unknown;
+}
+
+/** A ByteBuffer over `bytes` (equivalent to `new flatbuffers.ByteBuffer(bytes)`). */
+export function byteBufferOf(bytes: Uint8Array): flatbuffers.ByteBuffer {
+  if (!fastByteBuffers) return new flatbuffers.ByteBuffer(bytes);
+  const bb = Object.create(flatbuffers.ByteBuffer.prototype) as ByteBufferFields;
+  bb.bytes_ = bytes;
+  bb.position_ = 0;
+  bb.text_decoder_ = sharedDecoder;
+  return bb as unknown as flatbuffers.ByteBuffer;
+}

@@ -13,7 +13,7 @@
  */
 import { randomFillSync } from 'node:crypto';
 import * as flatbuffers from 'flatbuffers';
-import { FastBuilder } from './builder.js';
+import { byteBufferOf, FastBuilder } from './builder.js';
 import { isErrorCode, ProtocolError, type ErrorCode, type ErrorDetails } from './errors.js';
 import { allocateFramed } from './framing.js';
 import { IpcError } from './generated/grite/ipc/ipc-error.js';
@@ -108,9 +108,9 @@ function finishMessage(b: FastBuilder, bodyType: MessageBody, body: flatbuffers.
   return out;
 }
 
-// Request ids come from a pool refilled 256 ids at a time: one
+// Request ids come from a pool refilled 1024 ids at a time: one
 // randomFillSync call costs as much as a small round trip's encoding.
-const idPool = new Uint8Array(REQUEST_ID_BYTES * 256);
+const idPool = new Uint8Array(REQUEST_ID_BYTES * 1024);
 let idPoolPos = idPool.length;
 
 /** 16 random bytes. */
@@ -308,7 +308,7 @@ export function encodeNotification(
 
 /** The root accessor of a message (no verification). */
 export function decodeMessage(bytes: Uint8Array): Message {
-  return Message.getRootAsMessage(new flatbuffers.ByteBuffer(bytes));
+  return Message.getRootAsMessage(byteBufferOf(bytes));
 }
 
 /** What a message's body is, without decoding further. */
@@ -392,6 +392,20 @@ export function bytesToHex(bytes: Uint8Array | null | undefined): string {
   let s = '';
   for (let i = 0; i < bytes.length; i++) s += HEX[bytes[i]!];
   return s;
+}
+
+/**
+ * A compact Map key for a request id: 16-byte ids (the norm) pack two bytes
+ * per UTF-16 unit; other lengths use hex behind a marker, so keys of the two
+ * forms never collide.
+ */
+export function requestIdKey(id: Uint8Array | null | undefined): string {
+  if (!id || id.length === 0) return '';
+  if (id.length !== REQUEST_ID_BYTES) return `h${bytesToHex(id)}`;
+  return String.fromCharCode(
+    id[0]! | (id[1]! << 8), id[2]! | (id[3]! << 8), id[4]! | (id[5]! << 8), id[6]! | (id[7]! << 8),
+    id[8]! | (id[9]! << 8), id[10]! | (id[11]! << 8), id[12]! | (id[13]! << 8), id[14]! | (id[15]! << 8),
+  );
 }
 
 /** Bytes of an even-length hex string; throws invalid_args on other input. */

@@ -7,7 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   allocateFramed,
+  byteBufferOf,
   CachedResponse,
+  decodeMessage,
   decodeResponse,
   encodeFrame,
   encodeRequest,
@@ -19,7 +21,9 @@ import {
   IssueSummaryT,
   LockInfo,
   LockInfoT,
+  Message,
   newRequestId,
+  requestIdKey,
   verifyMessage,
   writeFrame,
   type FrameSink,
@@ -86,6 +90,29 @@ describe('pooled encoding', () => {
       seen.add(Buffer.from(id).toString('hex'));
     }
     expect(seen.size).toBe(1000);
+  });
+});
+
+describe('byteBufferOf and requestIdKey', () => {
+  it('byteBufferOf reads like a ByteBuffer from the runtime', () => {
+    const bytes = encodeResponse(new Uint8Array(16), fill('IssueShowResult') as IssueShowResultT);
+    const a = decodeMessage(bytes).unpack();
+    const b = Message.getRootAsMessage(new flatbuffers.ByteBuffer(bytes)).unpack();
+    expect(a).toEqual(b);
+    expect(byteBufferOf(bytes)).toBeInstanceOf(flatbuffers.ByteBuffer);
+    expect(Object.keys(byteBufferOf(bytes))).toEqual(Object.keys(new flatbuffers.ByteBuffer(bytes)));
+  });
+
+  it('requestIdKey is one-to-one across lengths', () => {
+    const keys = new Set<string>();
+    const ids = [
+      new Uint8Array(16), Uint8Array.from({ length: 16 }, (_, i) => i), Uint8Array.from({ length: 16 }, (_, i) => 255 - i),
+      new Uint8Array(4), new Uint8Array(8), Uint8Array.from([1, 0, 0, 0]), new Uint8Array(32),
+    ];
+    for (const id of ids) keys.add(requestIdKey(id));
+    expect(keys.size).toBe(ids.length);
+    expect(requestIdKey(null)).toBe('');
+    expect(requestIdKey(Uint8Array.from([0xab, 0xcd]))).toBe('habcd');
   });
 });
 
