@@ -23,7 +23,7 @@ import { DEFAULT_MAX_FRAME_BYTES, FrameDecoder, writeFrame } from './framing.js'
 import { IpcResponse } from './generated/grite/ipc/ipc-response.js';
 import { MessageBody } from './generated/grite/ipc/message-body.js';
 import { Notification } from './generated/grite/ipc/notification.js';
-import { bytesToHex, decodeMessage, requestIdKey, requestIdOf, responseError } from './messages.js';
+import { bytesToHex, decodeMessage, requestKeyOf, requestIdOf, responseError, responseKeyOf } from './messages.js';
 import { verifyMessage } from './verifier.js';
 
 export type ConnectionState = 'open' | 'closed' | 'disposed';
@@ -45,7 +45,8 @@ interface Pending {
   /** performance.now() after which the request times out. */
   deadline: number;
   timeoutMs: number;
-  id: Uint8Array;
+  /** The request sent (its id is read from it only for error details). */
+  message: Uint8Array;
 }
 
 export function connectionClosedError(cause?: unknown): ProtocolError {
@@ -154,17 +155,17 @@ export class ClientConnection {
    */
   request(message: Uint8Array, opts: { timeoutMs?: number } = {}): Promise<IpcResponse> {
     if (this._state !== 'open') return Promise.reject(this.stateError());
-    let id: Uint8Array;
     let key: string;
     try {
-      id = requestIdOf(message);
-      key = requestIdKey(id);
+      key = requestKeyOf(message);
     } catch (e) {
       return Promise.reject(new ProtocolError('invalid_args', 'request() needs an encoded IpcRequest message', { cause: e }));
     }
     if (key === '') return Promise.reject(new ProtocolError('invalid_args', 'request has no request_id'));
     if (this.pending.has(key)) {
-      return Promise.reject(new ProtocolError('invalid_args', `request_id ${bytesToHex(id)} is already in flight`));
+      return Promise.reject(
+        new ProtocolError('invalid_args', `request_id ${bytesToHex(requestIdOf(message))} is already in flight`),
+      );
     }
     if (message.length > this.maxFrameBytes) {
       return Promise.reject(
@@ -174,7 +175,7 @@ export class ClientConnection {
     const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
     return new Promise<IpcResponse>((resolve, reject) => {
       const deadline = performance.now() + timeoutMs;
-      this.pending.set(key, { resolve, reject, deadline, timeoutMs, id });
+      this.pending.set(key, { resolve, reject, deadline, timeoutMs, message });
       if (deadline < this.sweepAt) this.armSweep(deadline);
       this.write(message);
     });
@@ -213,7 +214,7 @@ export class ClientConnection {
         p.reject(
           new ProtocolError('ipc_error', `request timed out after ${p.timeoutMs} ms`, {
             hint: 'the daemon is busy or stuck; `grite daemon status` shows it',
-            details: { request_id: bytesToHex(p.id), timeout_ms: String(p.timeoutMs) },
+            details: { request_id: bytesToHex(requestIdOf(p.message)), timeout_ms: String(p.timeoutMs) },
           }),
         );
       } else if (p.deadline < next) {
@@ -266,7 +267,7 @@ export class ClientConnection {
       if (kind === MessageBody.IpcResponse) {
         const resp = msg.body(new IpcResponse()) as IpcResponse | null;
         if (resp === null) throw new Error('response body missing');
-        const key = requestIdKey(resp.requestIdArray());
+        const key = responseKeyOf(resp);
         const p = this.pending.get(key);
         if (p !== undefined) {
           this.pending.delete(key);

@@ -26,6 +26,7 @@ import { Message } from './generated/grite/ipc/message.js';
 import { MessageBody } from './generated/grite/ipc/message-body.js';
 import { Notification } from './generated/grite/ipc/notification.js';
 import { NotificationKind } from './generated/grite/ipc/notification-kind.js';
+import { OBJECTS } from './generated/schema-layout.js';
 import {
   IPC_COMMAND_MEMBERS,
   IPC_RESULT_MEMBERS,
@@ -402,10 +403,43 @@ export function bytesToHex(bytes: Uint8Array | null | undefined): string {
 export function requestIdKey(id: Uint8Array | null | undefined): string {
   if (!id || id.length === 0) return '';
   if (id.length !== REQUEST_ID_BYTES) return `h${bytesToHex(id)}`;
+  return packKey(id, 0);
+}
+
+function packKey(b: Uint8Array, p: number): string {
   return String.fromCharCode(
-    id[0]! | (id[1]! << 8), id[2]! | (id[3]! << 8), id[4]! | (id[5]! << 8), id[6]! | (id[7]! << 8),
-    id[8]! | (id[9]! << 8), id[10]! | (id[11]! << 8), id[12]! | (id[13]! << 8), id[14]! | (id[15]! << 8),
+    b[p]! | (b[p + 1]! << 8), b[p + 2]! | (b[p + 3]! << 8), b[p + 4]! | (b[p + 5]! << 8), b[p + 6]! | (b[p + 7]! << 8),
+    b[p + 8]! | (b[p + 9]! << 8), b[p + 10]! | (b[p + 11]! << 8), b[p + 12]! | (b[p + 13]! << 8), b[p + 14]! | (b[p + 15]! << 8),
   );
+}
+
+function vtOf(table: string, field: string): number {
+  const f = OBJECTS.find((o) => o.name === table)?.fields.find((x) => x.name === field);
+  if (f === undefined) throw new Error(`schema layout lacks ${table}.${field}`);
+  return f.vt;
+}
+const REQUEST_ID_VT = vtOf('IpcRequest', 'request_id');
+const RESPONSE_ID_VT = vtOf('IpcResponse', 'request_id');
+
+/** requestIdKey of the id vector at vtable slot `vt` of a table, read in place. */
+function idKeyIn(bb: flatbuffers.ByteBuffer, table: number, vt: number): string {
+  const o = bb.__offset(table, vt);
+  if (o === 0) return '';
+  const start = bb.__vector(table + o);
+  const n = bb.__vector_len(table + o);
+  const bytes = bb.bytes();
+  return n === REQUEST_ID_BYTES ? packKey(bytes, start) : requestIdKey(bytes.subarray(start, start + n));
+}
+
+/** requestIdKey(requestIdOf(message)), without making a view of the id. */
+export function requestKeyOf(requestBytes: Uint8Array): string {
+  const req = decodeRequest(requestBytes);
+  return idKeyIn(req.bb!, req.bb_pos, REQUEST_ID_VT);
+}
+
+/** requestIdKey of a response's request_id, without making a view of it. */
+export function responseKeyOf(resp: IpcResponse): string {
+  return idKeyIn(resp.bb!, resp.bb_pos, RESPONSE_ID_VT);
 }
 
 /** Bytes of an even-length hex string; throws invalid_args on other input. */

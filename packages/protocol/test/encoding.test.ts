@@ -24,6 +24,9 @@ import {
   Message,
   newRequestId,
   requestIdKey,
+  requestKeyOf,
+  responseKeyOf,
+  encodeErrorResponse,
   verifyMessage,
   writeFrame,
   type FrameSink,
@@ -113,6 +116,16 @@ describe('byteBufferOf and requestIdKey', () => {
     expect(keys.size).toBe(ids.length);
     expect(requestIdKey(null)).toBe('');
     expect(requestIdKey(Uint8Array.from([0xab, 0xcd]))).toBe('habcd');
+  });
+
+  it('requestKeyOf and responseKeyOf read the same keys in place', () => {
+    for (const id of [newRequestId(), Uint8Array.from([1, 2, 3])]) {
+      const req = encodeRequest({ repo: '/r', requestId: id, command: new IssueShowT('x') });
+      expect(requestKeyOf(req)).toBe(requestIdKey(id));
+      const resp = decodeResponse(encodeResponse(id, new LockInfoT()));
+      expect(responseKeyOf(resp)).toBe(requestIdKey(id));
+    }
+    expect(responseKeyOf(decodeResponse(encodeErrorResponse(null, 'ipc_error', 'x')))).toBe('');
   });
 });
 
