@@ -30,7 +30,7 @@ await build({
   target: 'node20',
   minify: true,
   legalComments: 'none',
-  external: ['@grite/daemon/engine', '@grite/daemon/local', 'better-sqlite3', '@oclif/core'],
+  external: ['@grite/daemon/engine', '@grite/daemon/local', 'better-sqlite3', 'typescript'],
   // oclif's parser is CommonJS; give the ESM bundle a real require for Node's built-ins.
   banner: { js: "import { createRequire as __gcr } from 'node:module'; const require = __gcr(import.meta.url);" },
   plugins: [keepModuleUrls],

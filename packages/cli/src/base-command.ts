@@ -34,6 +34,8 @@ export function commandFor(op: Op): typeof Command {
     protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<void> {
       // oclif's exit and help signals are not errors of ours.
       if (err && (err as { code?: string }).code === 'EEXIT') throw err;
+      // The parse failed, which we report; oclif would also warn that it never ran.
+      this.parsed = true;
       emit(errorOutcome(parseFailure(err), this.argv.includes('--json')));
     }
   }

@@ -38,7 +38,7 @@ export async function runOp(op: Op, flags: Values, args: Values, runEnv: RunEnv 
       const data = await op.run(input);
       return successOutcome(data, json, quiet, op.human && ((d) => op.human!(d, input)));
     }
-    const { resolveContext } = await import('@grite/daemon/local/context');
+    const { resolveContext } = await import('@grite/daemon/context');
     const ctx = resolveContext({
       cwd: runEnv.cwd,
       actor: flags.actor as string | undefined,

@@ -4,7 +4,7 @@ import { globalFlags } from '../flags.js';
 import type { JsonData, LocalOp, OpInput } from './op.js';
 
 async function commonDir(input: OpInput): Promise<string> {
-  const { resolveRepo } = await import('@grite/daemon/local/context');
+  const { resolveRepo } = await import('@grite/daemon/context');
   return resolveRepo(input.cwd).commonDir;
 }
 
