@@ -269,6 +269,17 @@ describe('ClientConnection + ServerConnection', () => {
     expect(e2.code).toBe('internal_error');
   });
 
+  it('accepts a handler that answers synchronously, and one that throws synchronously', async () => {
+    handler = (req) => {
+      if (refOf(req) === 'bad') throw new ProtocolError('invalid_args', 'bad ref');
+      return echo(req);
+    };
+    const c = await client();
+    expect(decodeBuild(await c.request(show('sync')))).toBe('echo:sync');
+    expect(responseError(await c.request(show('bad')))!.code).toBe('invalid_args');
+    expect(serverConns[0]!.inFlight).toBe(0);
+  });
+
   it('rejects a duplicate request_id in flight and a request on a closed connection', async () => {
     handler = () => new Promise(() => {});
     const c = await client();
