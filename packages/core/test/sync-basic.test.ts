@@ -4,6 +4,7 @@
 // refs/grite-remotes/ only.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { toHex } from '../src/codec/index.js';
+import { GriteError } from '../src/errors.js';
 import { Store } from '../src/store.js';
 import { sync, syncPull, syncPush } from '../src/sync/index.js';
 import { Editor, git, isolateGit, prng, Scratch, viewSnapshot, walEventIds } from './sync-harness.js';
@@ -166,5 +167,73 @@ describe('sync with a bare origin', () => {
     expect(await syncPull(bDir)).toMatchObject({ pulled: true, eventsPulled: 3 });
     const b = await open(bDir);
     expect(viewSnapshot(b)).toBe(viewSnapshot(a));
+  });
+
+  it('a refused push (the remote moved) fetches, merges and pushes again', { timeout: 60_000 }, async () => {
+    scratch = new Scratch();
+    const bare = scratch.bare();
+    const a = await open(scratch.repo('a', bare));
+    const b = await open(scratch.repo('b', bare));
+    const known: Uint8Array[] = [];
+    await a.append(new Editor(prng(7), 1_700_000_000_000).events(4, known));
+    await b.append(new Editor(prng(8), 1_700_000_000_100).events(3, known));
+    await syncPush(a);
+    const phases: string[] = [];
+    const r = await syncPush(b, { onProgress: (p) => phases.push(p.phase) });
+    // push (refused), fetch, merge, catch-up, push (accepted)
+    expect(phases).toEqual(['push', 'fetch', 'merge', 'catch-up', 'push']);
+    expect(r).toMatchObject({ pulled: true, pushed: true, eventsPulled: 4, eventsPushed: 3 });
+    expect(remoteRefs(bare).get('refs/grite/wal')).toBe(await b.wal.head());
+    await syncPull(a);
+    expect(viewSnapshot(a)).toBe(viewSnapshot(b));
+  });
+
+  it('gives up with conflict once the deadline has passed, the local log intact', { timeout: 60_000 }, async () => {
+    scratch = new Scratch();
+    const bare = scratch.bare();
+    const a = await open(scratch.repo('a', bare));
+    const b = await open(scratch.repo('b', bare));
+    await a.append(new Editor(prng(9), 1_700_000_000_000).events(2, []));
+    await b.append(new Editor(prng(10), 1_700_000_000_000).events(2, []));
+    await syncPush(a);
+    const head = await b.wal.head();
+    let err: unknown;
+    try {
+      await syncPush(b, { deadlineMs: 0 });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(GriteError);
+    expect((err as GriteError).code).toBe('conflict');
+    expect((err as GriteError).details.remote).toBe('origin');
+    expect(await b.wal.head()).toBe(head);
+    expect(remoteRefs(bare).get('refs/grite/wal')).toBe(await a.wal.head());
+  });
+
+  it('pushes snapshot refs the remote lacks and fetches others beside ours', { timeout: 60_000 }, async () => {
+    scratch = new Scratch();
+    const bare = scratch.bare();
+    const a = await open(scratch.repo('a', bare));
+    const b = await open(scratch.repo('b', bare));
+    await a.append(new Editor(prng(11), 1_700_000_000_000).events(2, []));
+    // Any commit stands in for a snapshot here: sync moves the ref, it does not read it.
+    const tree = git(a.commonDir, ['mktree']).trim();
+    const snap = git(a.commonDir, ['commit-tree', tree, '-m', 'Snapshot: 0 events at 1']).trim();
+    git(a.commonDir, ['update-ref', 'refs/grite/snapshots/1700000000000', snap]);
+    await sync(a);
+    expect(remoteRefs(bare).get('refs/grite/snapshots/1700000000000')).toBe(snap);
+    await sync(b);
+    expect(git(b.commonDir, ['rev-parse', 'refs/grite-remotes/origin/snapshots/1700000000000']).trim()).toBe(snap);
+    expect(git(b.commonDir, ['for-each-ref', 'refs/grite/snapshots/'])).toBe('');
+  });
+
+  it('runs syncs of one store one at a time', { timeout: 60_000 }, async () => {
+    scratch = new Scratch();
+    const bare = scratch.bare();
+    const a = await open(scratch.repo('a', bare));
+    await a.append(new Editor(prng(12), 1_700_000_000_000).events(5, []));
+    const rs = await Promise.all([sync(a), sync(a), sync(a)]);
+    expect(rs.map((r) => r.eventsPushed)).toEqual([5, 0, 0]);
+    expect(rs.every((r) => r.walHead === rs[0]!.walHead)).toBe(true);
   });
 });

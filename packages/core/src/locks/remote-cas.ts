@@ -16,15 +16,14 @@
  * "<flag>\t<src>:<dst>\t<summary>" (flag " ", "+", "*", "=" done; "!" refused).
  */
 import { GriteError } from '../errors.js';
-import { classifyRemoteFailure, remoteError, runRemoteGit, trackingRef, type RemoteInfo } from '../sync/remote-git.js';
+import { classifyRemoteFailure, fetchWithRetry, redactUrl, remoteError, runRemoteGit, trackingRef, type RemoteInfo } from '../sync/remote-git.js';
 import { LOCK_REF_PREFIX } from './resource.js';
 
 /** Fetch every lock ref of `remote` into refs/grite-remotes/<remote>/locks/. */
 export async function fetchRemoteLocks(commonGitDir: string, remote: RemoteInfo, timeoutMs: number): Promise<void> {
-  await runRemoteGit(
+  await fetchWithRetry(
     commonGitDir,
     [
-      'fetch',
       '--quiet',
       '--no-tags',
       '--no-write-fetch-head',
@@ -73,7 +72,7 @@ export async function pushLockCas(
       if (LOST_RACE.test(line) || LOST_RACE.test(r.stderr)) return false;
       throw new GriteError('git_error', `remote ${remote.name} refused the lock update: ${line.split('\t').slice(2).join(' ')}`, {
         hint: 'The remote must accept pushes to refs/grite/locks/* (no hook or protection refusing them).',
-        details: { reason: 'rejected', remote: remote.name, url: remote.url, ref, stdout: r.stdout, stderr: r.stderr },
+        details: { reason: 'rejected', remote: remote.name, url: redactUrl(remote.url), ref, stdout: r.stdout, stderr: r.stderr },
       });
     }
   }

@@ -306,6 +306,24 @@ function checkTrackingName(name: string): void {
   }
 }
 
+/**
+ * `git fetch` with `args` (after "fetch"), tried again up to twice when it
+ * failed only because another process held a local ref's lock (two fetches
+ * into the same repository at once).
+ */
+export async function fetchWithRetry(commonGitDir: string, args: readonly string[], opts: RemoteGitOptions): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const r = await runRemoteGit(commonGitDir, ['fetch', ...args], { ...opts, allowFailure: true });
+    if (r.code === 0) return;
+    const reason = classifyRemoteFailure(r.stderr);
+    const localLock = /cannot lock ref|unable to update local ref|Unable to create '.*\.lock'/i.test(r.stderr);
+    if (!localLock || reason === 'auth' || reason === 'unreachable' || attempt >= 2) {
+      throw remoteError(['fetch', ...args], r, opts.remote, reason, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    }
+    await new Promise((res) => setTimeout(res, 20 + Math.random() * 80));
+  }
+}
+
 /** Where a remote's `refs/grite/*` are fetched to: refs/grite-remotes/<remote>/. */
 export const TRACKING_PREFIX = 'refs/grite-remotes/';
 

@@ -29,7 +29,16 @@ import { WAL_REF } from '../git/wal.js';
 import { listRefs } from '../locks/list-refs.js';
 import { Store } from '../store.js';
 import { mergeRemoteHead, type MergeKind } from './merge.js';
-import { classifyRemoteFailure, redactUrl, remoteError, resolveRemote, runRemoteGit, trackingRef, type RemoteInfo } from './remote-git.js';
+import {
+  classifyRemoteFailure,
+  fetchWithRetry,
+  redactUrl,
+  remoteError,
+  resolveRemote,
+  runRemoteGit,
+  trackingRef,
+  type RemoteInfo,
+} from './remote-git.js';
 
 export type SyncPhase = 'fetch' | 'merge' | 'catch-up' | 'push';
 
@@ -94,10 +103,9 @@ function serial<T>(key: string, fn: () => Promise<T>): Promise<T> {
 
 /** Fetch the remote's refs/grite/* into refs/grite-remotes/<remote>/*. */
 async function fetchGriteRefs(commonGitDir: string, remote: RemoteInfo, timeoutMs: number): Promise<void> {
-  await runRemoteGit(
+  await fetchWithRetry(
     commonGitDir,
     [
-      'fetch',
       '--quiet',
       '--no-tags',
       '--no-write-fetch-head',
