@@ -4,6 +4,14 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  DepDirection,
+  DepListResultT,
+  DepType,
+  IssueCloseT,
+  IssueDepAddT,
+  IssueDepListT,
+  IssueState,
+  IssueWriteResultT,
   DbStatsResultT,
   DbStatsT,
   IssueCommentT,
@@ -16,7 +24,7 @@ import {
   RebuildT,
 } from '@grite/protocol';
 import { Engine, type EngineNotification } from '../src/engine/index.js';
-import { Harness, hex } from './engine-helpers.js';
+import { git, Harness, hex } from './engine-helpers.js';
 
 let h: Harness;
 
@@ -67,13 +75,59 @@ describe('catch-up', () => {
 });
 
 describe('writes arriving together', () => {
-  it('all land, each once', async () => {
+  it('all land, each once, grouped into fewer commits than writes', async () => {
     const cmds = Array.from({ length: 12 }, (_, i) => new IssueCreateT(Array.from(randomBytes(16)), h.ts(), `Parallel ${i}`, '', [], []));
     const results = await Promise.all(cmds.map((c) => h.send(c)));
     expect(results.every((r) => r.ok)).toBe(true);
     const list = await h.ok<IssueListResultT>(new IssueListT());
     expect(list.total).toBe(12);
     expect((await h.ok<DbStatsResultT>(new DbStatsT())).eventCount).toBe(12);
+    const commits = Number(git(h.dir, 'rev-list', '--count', 'refs/grite/wal'));
+    expect(commits).toBeLessThan(12);
+    // Every answer names a head that holds its event.
+    for (const r of results) {
+      const w = r.result as IssueWriteResultT;
+      expect(git(h.dir, 'merge-base', '--is-ancestor', w.walHead as string, 'refs/grite/wal')).toBe('');
+    }
+  });
+
+  it('the same create sent twice at once writes its events once', async () => {
+    const cmd = new IssueCreateT(Array.from(randomBytes(16)), h.ts(), 'Twice at once', '', ['l'], ['u']);
+    const [a, b] = await Promise.all([h.send(cmd), h.send(cmd)]);
+    expect(a.ok && b.ok).toBe(true);
+    expect((a.result as IssueWriteResultT).eventId).toEqual((b.result as IssueWriteResultT).eventId);
+    expect((await h.ok<DbStatsResultT>(new DbStatsT())).eventCount).toBe(2);
+  });
+
+  it('two edges that together close a cycle, sent at once: one lands, the other is refused', async () => {
+    const a = await h.createIssue('A');
+    const b = await h.createIssue('B');
+    const [x, y] = await Promise.all([
+      h.send(new IssueDepAddT(a, b, DepType.depends_on, h.ts())),
+      h.send(new IssueDepAddT(b, a, DepType.depends_on, h.ts())),
+    ]);
+    expect([x.ok, y.ok].sort()).toEqual([false, true]);
+    const refused = x.ok ? y : x;
+    expect(refused.error!.code).toBe('invalid_args');
+    const out = [
+      ...(await h.ok<DepListResultT>(new IssueDepListT(a, DepDirection.out))).deps,
+      ...(await h.ok<DepListResultT>(new IssueDepListT(b, DepDirection.out))).deps,
+    ];
+    expect(out).toHaveLength(1);
+  });
+
+  it('writes mixed with reads and closes, at once: every write lands and every read answers', async () => {
+    const ids = await Promise.all(Array.from({ length: 4 }, (_, i) => h.createIssue(`Mixed ${i}`)));
+    const sends = ids.flatMap((id, i) => [
+      h.send(new IssueCommentT(id, h.ts(), `c${i}`)),
+      h.send(new IssueListT()),
+      h.send(new IssueCloseT(id, h.ts())),
+      h.send(new IssueShowT(id)),
+    ]);
+    const results = await Promise.all(sends);
+    expect(results.every((r) => r.ok)).toBe(true);
+    const list = await h.ok<IssueListResultT>(new IssueListT());
+    expect(list.issues.every((i) => i.state === IssueState.closed && i.commentCount === 1)).toBe(true);
   });
 });
 

@@ -18,8 +18,16 @@ export interface EngineContext {
   readonly commonDir: string;
   readonly build: string;
   readonly request: IpcRequest;
-  /** Appends `events` (already validated and built), then announces them. */
+  /**
+   * Queues `events` (validated and built) for the next group commit and
+   * resolves once they are in the log and the view. Events already in the
+   * log are not written again (a retry): then it answers the current head.
+   */
   write(events: readonly CoreEvent[]): Promise<WriteOutcome>;
+  /** True when the event is in the log or queued for the next group commit. */
+  known(eventId: Uint8Array): boolean;
+  /** The event id (hex) of an IssueCreated of `issueId` queued but not yet in the log. */
+  pendingCreate(issueId: Uint8Array): string | null;
   /** Tells the view was rebuilt at `walHead` (null: the log is empty). */
   synced(walHead: string | null): void;
 }

@@ -3,8 +3,14 @@
  * union. An entry names how the command runs against the store:
  * - `static`: needs no store (Hello, the no-daemon DaemonStatus);
  * - `read`: runs alongside other reads, after any pending catch-up;
- * - `write`: runs alone (validation and append must see the same state), and
- *   rebuild too, since it replaces the whole view;
+ * - `write`: validates alone, then joins the next group commit: for writes
+ *   whose checks no other write can undo (the issue exists, the fields are
+ *   valid);
+ * - `serial-write`: validates and appends alone: close and reopen (the
+ *   answer depends on the current state) and dependency edges (the cycle
+ *   check depends on every other edge);
+ * - `exclusive`: alone, after every queued write landed (rebuild replaces
+ *   the whole view);
  * - `unsupported`: answered `ipc_error` "command X is not supported by this
  *   build", with a hint saying where it is served, if anywhere.
  * `satisfies Record<IpcCommand, ...>` makes a union member added to the
@@ -59,7 +65,7 @@ import { rebuild } from './handlers/rebuild.js';
 type Accessor<C> = new () => C;
 
 export type ServedEntry = {
-  readonly mode: 'static' | 'read' | 'write';
+  readonly mode: 'static' | 'read' | 'write' | 'serial-write' | 'exclusive';
   readonly accessor: Accessor<unknown>;
   readonly handler: Handler<unknown>;
 };
@@ -90,14 +96,14 @@ export const DISPATCH = {
   [IpcCommand.IssueShow]: served('read', IssueShow, issueShow),
   [IpcCommand.IssueUpdate]: served('write', IssueUpdate, issueUpdate),
   [IpcCommand.IssueComment]: served('write', IssueComment, issueComment),
-  [IpcCommand.IssueClose]: served('write', IssueClose, issueClose),
-  [IpcCommand.IssueReopen]: served('write', IssueReopen, issueReopen),
+  [IpcCommand.IssueClose]: served('serial-write', IssueClose, issueClose),
+  [IpcCommand.IssueReopen]: served('serial-write', IssueReopen, issueReopen),
   [IpcCommand.IssueLabel]: served('write', IssueLabel, issueLabel),
   [IpcCommand.IssueAssign]: served('write', IssueAssign, issueAssign),
   [IpcCommand.IssueLink]: served('write', IssueLink, issueLink),
   [IpcCommand.IssueAttach]: served('write', IssueAttach, issueAttach),
-  [IpcCommand.IssueDepAdd]: served('write', IssueDepAdd, issueDepAdd),
-  [IpcCommand.IssueDepRemove]: served('write', IssueDepRemove, issueDepRemove),
+  [IpcCommand.IssueDepAdd]: served('serial-write', IssueDepAdd, issueDepAdd),
+  [IpcCommand.IssueDepRemove]: served('serial-write', IssueDepRemove, issueDepRemove),
   [IpcCommand.IssueDepList]: served('read', IssueDepList, issueDepList),
   [IpcCommand.IssueDepTopo]: served('read', IssueDepTopo, issueDepTopo),
   [IpcCommand.IssueReady]: served('read', IssueReady, issueReady),
@@ -108,7 +114,7 @@ export const DISPATCH = {
   [IpcCommand.LockStatus]: unsupported(LATER),
   [IpcCommand.LockGc]: unsupported(LATER),
   [IpcCommand.Doctor]: unsupported(LATER),
-  [IpcCommand.Rebuild]: served('write', Rebuild, rebuild),
+  [IpcCommand.Rebuild]: served('exclusive', Rebuild, rebuild),
   [IpcCommand.SnapshotCreate]: unsupported(LATER),
   [IpcCommand.SnapshotList]: unsupported(LATER),
   [IpcCommand.SnapshotGc]: unsupported(LATER),

@@ -10,15 +10,30 @@
  * 3. catch-up: when `refs/grite/wal` moved since the view was last known to
  *    match it (wal-watch.ts), the store catches up first, so no read is stale
  *    after another process, a `git fetch` or the Rust tool moved the ref;
- * 4. the handler, under the engine's lock: reads share it, writes and
- *    rebuilds hold it alone, so a write's validation and its append see the
- *    same state (DESIGN.md section 5) and a catch-up never runs under a read;
+ * 4. the handler (see "Locks" below);
  * 5. the answer, encoded; anything thrown becomes an error answer (errors.ts).
  * `handle` never throws and never rejects.
  *
- * Notifications: `events` emits 'notification' with an EngineNotification
- * after each write (EventApplied per event the write added) and whenever
- * the view moved to another WAL head by catch-up or rebuild (WalSynced).
+ * Locks. `lock` (an RwLock) keeps catch-up and rebuild apart from everything
+ * that reads the view; `validation` (a Mutex) makes writes validate one at a
+ * time, each against the state every earlier write left:
+ * - reads hold `lock` shared;
+ * - a `write` holds `lock` shared and `validation` while it validates and
+ *   builds its events, and lets go of both once its events are queued for
+ *   the next group commit (write-batcher.ts): what it checked (the issue
+ *   exists, the text is valid) cannot be undone by the writes queued with it;
+ * - a `serial-write` (close, reopen, dependency edges) checks state that
+ *   other writes change (the issue's state, the graph), so it holds both
+ *   until its events are in the log;
+ * - `exclusive` (rebuild) holds `lock` alone, after the queued writes land.
+ * Appends themselves take neither: they run one at a time in the batcher,
+ * and reads meanwhile see the state before them (nothing is acknowledged
+ * until its append is done, DESIGN.md section 5).
+ *
+ * Notifications: `events` emits 'notification' with an EngineNotification:
+ * EventApplied for every event a group commit wrote, and WalSynced whenever
+ * the view moved to another WAL head than this engine last wrote or
+ * announced (catch-up after another process, rebuild).
  */
 import { EventEmitter } from 'node:events';
 import { realpathSync } from 'node:fs';
@@ -33,11 +48,12 @@ import {
   verifyMessage,
 } from '@grite/protocol';
 import { currentBuild } from '../build-id.js';
-import type { EngineContext, WriteOutcome } from './context.js';
+import type { EngineContext, HandlerResult, WriteOutcome } from './context.js';
 import { commandName, dispatchEntry, type ServedEntry } from './dispatch.js';
 import { errorResponse, invalidArgs } from './errors.js';
-import { RwLock } from './rw-lock.js';
+import { Mutex, RwLock, type Release } from './rw-lock.js';
 import { WalRefWatch } from './wal-watch.js';
+import { WriteBatcher, type BatchOutcome } from './write-batcher.js';
 
 export type EngineNotification =
   | { kind: 'EventApplied'; issueId: Uint8Array; eventId: Uint8Array }
@@ -58,9 +74,11 @@ export class Engine {
   readonly commonDir: string;
   readonly build: string;
   private readonly lock = new RwLock();
+  private readonly validation = new Mutex();
   private readonly watch: WalRefWatch;
+  private readonly batcher: WriteBatcher;
   private closed = false;
-  /** The WAL head last announced or written here (the view file is shared with other processes). */
+  /** The WAL head last written or announced here (the view file is shared with other processes). */
   private knownHead: string | null;
 
   private constructor(
@@ -72,6 +90,7 @@ export class Engine {
     this.build = build;
     this.watch = new WalRefWatch(commonDir);
     this.knownHead = store.view.walHead();
+    this.batcher = new WriteBatcher(store, (o) => this.written(o));
   }
 
   /** Opens core's Store for the repository whose common git dir is `commonDir`. */
@@ -113,11 +132,14 @@ export class Engine {
     }
   }
 
-  /** Waits for the requests in flight, then closes the store. Later requests answer ipc_error. */
+  /** Lets queued writes land and requests in flight finish, then closes the store. Later requests answer ipc_error. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.lock.write(() => this.store.close());
+    await this.lock.write(async () => {
+      await this.batcher.drain();
+      await this.store.close();
+    });
     this.events.removeAllListeners();
   }
 
@@ -131,7 +153,7 @@ export class Engine {
     }
   }
 
-  private async run(request: IpcRequest) {
+  private async run(request: IpcRequest): Promise<HandlerResult> {
     if (this.closed) throw new ProtocolError('ipc_error', 'the engine is closed', { hint: 'retry the command' });
     this.checkRepo(request.repo());
     const type = request.commandType();
@@ -144,23 +166,43 @@ export class Engine {
     }
     const command = request.command(new entry.accessor() as never) as unknown;
     if (command === null) throw new ProtocolError('ipc_error', `the ${commandName(type)} command has no body`);
-    const ctx = this.context(request);
     switch (entry.mode) {
       case 'static':
-        return entry.handler(ctx, command);
+        return entry.handler(this.context(request, null), command);
       case 'read':
         await this.catchUpIfMoved();
-        return this.lock.read(() => entry.handler(ctx, command));
+        return this.lock.read(() => entry.handler(this.context(request, null), command));
       case 'write':
+      case 'serial-write':
+        return this.runWrite(entry, request, command);
+      case 'exclusive':
         return this.lock.write(async () => {
+          await this.batcher.drain();
           await this.catchUpLocked();
-          return entry.handler(ctx, command);
+          return entry.handler(this.context(request, null), command);
         });
     }
   }
 
+  private async runWrite(entry: ServedEntry, request: IpcRequest, command: unknown): Promise<HandlerResult> {
+    await this.catchUpIfMoved();
+    const releaseRead = await this.lock.acquireRead();
+    let releaseValidation: Release | null = null;
+    const release = (): void => {
+      releaseValidation?.();
+      releaseRead();
+    };
+    try {
+      releaseValidation = await this.validation.acquire();
+      const early = entry.mode === 'write' ? release : null;
+      return await entry.handler(this.context(request, early), command);
+    } finally {
+      release();
+    }
+  }
+
   private checkRepo(repo: string | null): void {
-    if (repo === null || repo === '') return;
+    if (repo === null || repo === '' || repo === this.commonDir) return;
     let real = repo;
     try {
       real = realpathSync.native(repo);
@@ -175,13 +217,16 @@ export class Engine {
     }
   }
 
-  private context(request: IpcRequest): EngineContext {
+  /** `releaseOnQueue`: what a batchable write lets go of once its events are queued. */
+  private context(request: IpcRequest, releaseOnQueue: Release | null): EngineContext {
     return {
       store: this.store,
       commonDir: this.commonDir,
       build: this.build,
       request,
-      write: (events) => this.write(events),
+      write: (events) => this.write(events, releaseOnQueue),
+      known: (eventId) => this.store.view.hasEvent(eventId) || this.batcher.isPending(eventId),
+      pendingCreate: (issueId) => this.batcher.pendingCreate(issueId),
       synced: (walHead) => {
         this.watch.invalidate();
         this.knownHead = null;
@@ -190,7 +235,7 @@ export class Engine {
     };
   }
 
-  /** Reads wait for a catch-up only when the ref moved. */
+  /** Reads and writes wait for a catch-up only when the ref moved. */
   private async catchUpIfMoved(): Promise<void> {
     if (this.watch.changed() === null) return;
     await this.lock.write(() => this.catchUpLocked());
@@ -205,15 +250,19 @@ export class Engine {
     this.announceHead(this.store.view.walHead());
   }
 
-  /** Under the write lock (write handlers only). */
-  private async write(events: readonly CoreEvent[]): Promise<WriteOutcome> {
+  private async write(events: readonly CoreEvent[], releaseOnQueue: Release | null): Promise<WriteOutcome> {
     const fresh = events.filter((e) => !this.store.view.hasEvent(e.eventId));
     if (fresh.length === 0) return { walHead: this.store.view.walHead() ?? '' };
-    const r = await this.store.append(fresh);
-    this.watch.markOwnWrite(r.walHead);
-    this.knownHead = r.walHead;
-    for (const e of r.written) this.notify({ kind: 'EventApplied', issueId: e.issueId, eventId: e.eventId });
-    return { walHead: r.walHead };
+    const done = this.batcher.enqueue(fresh);
+    releaseOnQueue?.();
+    return { walHead: (await done).walHead };
+  }
+
+  /** After each group commit, before its writers are answered. */
+  private written(o: BatchOutcome): void {
+    this.watch.markOwnWrite(o.walHead);
+    this.knownHead = o.walHead;
+    for (const e of o.written) this.notify({ kind: 'EventApplied', issueId: e.issueId, eventId: e.eventId });
   }
 
   /**

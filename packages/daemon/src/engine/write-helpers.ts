@@ -14,13 +14,13 @@ export function buildEvents(issueId: Uint8Array, actor: Uint8Array, ts: number, 
 }
 
 /**
- * True when every event is already in the log: the request is a retry of
- * one that was written. Such a request is answered as the first was, without
+ * True when every event is already in the log or queued for it: the
+ * request is a retry of one that was (or is being) written. Such a request is answered as the first was, without
  * re-checking conditions its own first attempt changed (an edge now present,
  * a state now set).
  */
 export function alreadyWritten(ctx: EngineContext, events: readonly CoreEvent[]): boolean {
-  return events.length > 0 && events.every((e) => ctx.store.view.hasEvent(e.eventId));
+  return events.length > 0 && events.every((e) => ctx.known(e.eventId));
 }
 
 export function issueWriteResult(

@@ -2,11 +2,12 @@
  * IssueCreate: one IssueCreated (title, body, labels) and one AssigneeAdded
  * per assignee, all with the client's issue_id, actor and ts.
  *
- * The issue_id must be new. A retry of a create that was written builds the
- * same IssueCreated id and is answered as the first time; an issue_id that
- * exists with another IssueCreated is a `conflict` (a client reused an id).
+ * The issue_id must be new. A retry of a create that was written (or is
+ * queued) builds the same IssueCreated id and is answered as the first time;
+ * an issue_id that exists, or is queued, with another IssueCreated is a
+ * `conflict` (a client reused an id).
  */
-import type { EventKind as CoreEventKind } from '@grite/core';
+import { toHex, type EventKind as CoreEventKind } from '@grite/core';
 import type { IssueCreate } from '@grite/protocol';
 import type { EngineContext, HandlerResult } from '../context.js';
 import { ProtocolError } from '@grite/protocol';
@@ -26,10 +27,12 @@ export async function issueCreate(ctx: EngineContext, cmd: IssueCreate): Promise
   for (const user of assignees) kinds.push({ type: 'AssigneeAdded', user });
   const events = buildEvents(issueId, actor, ts, kinds);
 
-  if (!alreadyWritten(ctx, events) && ctx.store.view.getIssue(issueId) !== null) {
-    throw new ProtocolError('conflict', `issue ${Buffer.from(issueId).toString('hex')} already exists`, {
+  const pending = ctx.pendingCreate(issueId);
+  const exists = ctx.store.view.getIssue(issueId) !== null || (pending !== null && pending !== toHex(events[0]!.eventId));
+  if (exists && !alreadyWritten(ctx, events)) {
+    throw new ProtocolError('conflict', `issue ${toHex(issueId)} already exists`, {
       hint: 'a new issue needs a fresh random issue_id',
-      details: { issue_id: Buffer.from(issueId).toString('hex') },
+      details: { issue_id: toHex(issueId) },
     });
   }
   return writeIssueEvents(ctx, issueId, events);
