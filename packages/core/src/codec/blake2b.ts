@@ -13,12 +13,14 @@
  *     h[i] ^= v[i] ^ v[i + 8]
  *   digest = the first 32 bytes of h, little-endian
  *
- * Why not @noble/hashes (which the tests use as the reference): event ids are
- * verified for every event on every read, and its per-call setup costs about
- * three times the single compression a typical 70-byte preimage needs. This
- * version keeps its state in preallocated arrays and works on 32-bit halves of
- * the 64-bit words (lo at index 2i, hi at 2i + 1).
+ * Why not @noble/hashes (which the tests use as the reference): event ids and
+ * chunk hashes are verified on every read, and its per-call setup costs about
+ * three times the single compression a typical 70-byte preimage needs.
+ * `blake2b256` runs the WebAssembly version (blake2b-wasm.ts, native 64-bit
+ * words); `blake2b256Js` is the same in plain JS, on 32-bit halves of the
+ * 64-bit words (lo at index 2i, hi at 2i + 1), used where WebAssembly is not.
  */
+import { H_ADDR, INPUT_ADDR, instantiateBlake2b } from './blake2b-wasm.js';
 
 const IV = new Uint32Array([
   0xf3bcc908, 0x6a09e667, 0x84caa73b, 0xbb67ae85, 0xfe94f82b, 0x3c6ef372, 0x5f1d36f1, 0xa54ff53a,
@@ -141,10 +143,10 @@ function compress(block: Uint8Array, off: number, avail: number, t: number, last
 }
 
 /**
- * BLAKE2b-256 of the concatenation of `parts` (one part or several, so a
- * preimage can be hashed without first copying it together).
+ * BLAKE2b-256 of the concatenation of `parts`, in plain JS (the fallback
+ * where WebAssembly is unavailable, and a cross-check in tests).
  */
-export function blake2b256(...parts: Uint8Array[]): Uint8Array {
+export function blake2b256Js(...parts: Uint8Array[]): Uint8Array {
   h.set(IV);
   h[0] = h[0]! ^ 0x01010020;
   let total = 0;
@@ -190,3 +192,48 @@ export function blake2b256(...parts: Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+const wasm = instantiateBlake2b();
+let mem = wasm ? new Uint8Array(wasm.memory.buffer) : new Uint8Array(0);
+
+/** Copy `parts` into the module's input area (growing memory as needed); returns the total length. */
+function load(parts: readonly Uint8Array[]): number {
+  let total = 0;
+  for (const p of parts) total += p.length;
+  const need = INPUT_ADDR + total;
+  if (need > mem.length) {
+    wasm!.memory.grow(Math.ceil((need - mem.length) / 65536));
+    mem = new Uint8Array(wasm!.memory.buffer);
+  }
+  let off = INPUT_ADDR;
+  for (const p of parts) {
+    mem.set(p, off);
+    off += p.length;
+  }
+  return total;
+}
+
+/**
+ * BLAKE2b-256 of the concatenation of `parts` (one part or several, so a
+ * preimage can be hashed without first copying it together).
+ */
+export function blake2b256(...parts: Uint8Array[]): Uint8Array {
+  if (wasm === null) return blake2b256Js(...parts);
+  wasm.hash(load(parts));
+  return mem.slice(H_ADDR, H_ADDR + 32);
+}
+
+/** Whether BLAKE2b-256 of the concatenation of `parts` equals `expected` (no allocation). */
+export function blake2b256Equals(expected: Uint8Array, ...parts: Uint8Array[]): boolean {
+  if (wasm === null) {
+    const d = blake2b256Js(...parts);
+    return expected.length === 32 && d.every((b, i) => b === expected[i]);
+  }
+  if (expected.length !== 32) return false;
+  wasm.hash(load(parts));
+  for (let i = 0; i < 32; i++) if (mem[H_ADDR + i] !== expected[i]) return false;
+  return true;
+}
+
+/** Which implementation `blake2b256` uses. */
+export const BLAKE2B_IMPL: 'wasm' | 'js' = wasm === null ? 'js' : 'wasm';

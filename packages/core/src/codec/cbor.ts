@@ -21,6 +21,7 @@
  * otherwise (so foreign records keep every value). Decoding throws only
  * GriteError('wal_error'), with `details.offset`.
  */
+import { Buffer } from 'node:buffer';
 import { GriteError } from '../errors.js';
 
 /** A raw, already-encoded canonical CBOR item, written verbatim by the encoder. */
@@ -226,8 +227,11 @@ export class CborReader {
     return this.pos >= this.buf.length;
   }
 
-  /** Read a head; returns its major type and sets `arg`. Floats, breaks and reserved infos fail. */
+  /** The argument of the last head read. */
   arg: number | bigint = 0;
+  private latin1: Buffer | null = null;
+
+  /** Read a head; returns its major type and sets `arg`. Floats, breaks and reserved infos fail. */
 
   head(): number {
     const b = this.buf;
@@ -308,11 +312,9 @@ export class CborReader {
     const at = this.pos;
     if (this.head() !== 2) fail('expected a byte string', at);
     const n = this.length('byte string', at);
-    const end = this.pos + n;
-    if (end > this.buf.length) fail('truncated byte string', at);
-    const out = this.buf.slice(this.pos, end);
-    this.pos = end;
-    return out;
+    const start = this.pos;
+    this.pos = start + n;
+    return copyBytes(this.buf, start, n);
   }
 
   /** A byte string or null. */
@@ -343,17 +345,18 @@ export class CborReader {
     const start = this.pos;
     const end = start + n;
     const b = this.buf;
-    if (end > b.length) fail('truncated text string', at);
     this.pos = end;
-    if (n < 64) {
-      let s = '';
-      let i = start;
-      for (; i < end; i++) {
-        const c = b[i]!;
-        if (c > 0x7f) break;
-        s += String.fromCharCode(c);
+    let ascii = true;
+    for (let i = start; i < end; i++) {
+      if (b[i]! > 0x7f) {
+        ascii = false;
+        break;
       }
-      if (i === end) return s;
+    }
+    if (ascii) {
+      // latin1 of ASCII bytes is the string itself, and node decodes it natively.
+      if (this.latin1 === null) this.latin1 = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+      return this.latin1.toString('latin1', start, end);
     }
     try {
       return textDecoder.decode(b.subarray(start, end));
@@ -386,11 +389,9 @@ export class CborReader {
         return typeof this.arg === 'number' && this.arg < Number.MAX_SAFE_INTEGER ? -1 - this.arg : -1n - BigInt(this.arg);
       case 2: {
         const n = this.length('byte string', at);
-        const end = this.pos + n;
-        if (end > this.buf.length) fail('truncated byte string', at);
-        const out = this.buf.slice(this.pos, end);
-        this.pos = end;
-        return out;
+        const start = this.pos;
+        this.pos = start + n;
+        return copyBytes(this.buf, start, n);
       }
       case 3:
         return this.textBody(at);
@@ -412,6 +413,17 @@ export class CborReader {
     this.readValue();
     return this.buf.subarray(start, this.pos);
   }
+}
+
+/** A copy of buf[start, start + n) as a plain Uint8Array (ids are short: a loop beats slice()). */
+function copyBytes(buf: Uint8Array, start: number, n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  if (n <= 64) {
+    for (let i = 0; i < n; i++) out[i] = buf[start + i]!;
+  } else {
+    out.set(buf.subarray(start, start + n));
+  }
+  return out;
 }
 
 /** Decode exactly one canonical CBOR item filling all of `bytes`. */

@@ -280,16 +280,18 @@ export class CatFile {
       if (s1 <= 0 || !Number.isSafeInteger(size) || size < 0) {
         throw new GriteError('git_error', `unexpected git cat-file reply ${JSON.stringify(line.slice(0, 200))}`);
       }
-      const obj: GitObject = { oid: line.slice(0, s1), type: line.slice(s1 + 1, s2) as GitObjectType, data: new Uint8Array(size) };
+      const oid = line.slice(0, s1);
+      const type = line.slice(s1 + 1, s2) as GitObjectType;
       if (size <= len - pos) {
-        // The whole body is in this chunk: one copy, no state.
-        obj.data.set(chunk.subarray(pos, pos + size));
+        // The whole body is in this chunk: a view of it, no copy. Each read
+        // from the pipe arrives in a buffer of its own, never reused by node.
+        const obj: GitObject = { oid, type, data: new Uint8Array(chunk.buffer, chunk.byteOffset + pos, size) };
         pos += size;
         this.expectNewline = true;
         this.settled();
         p.resolve(obj);
       } else {
-        this.body = { obj, filled: 0, pending: p };
+        this.body = { obj: { oid, type, data: new Uint8Array(size) }, filled: 0, pending: p };
       }
     }
   }

@@ -17,8 +17,8 @@
  * fsynced (git does not either, by default).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
+import { closeSync, existsSync, fsync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { GriteError } from '../errors.js';
 import { fromHex, toHex } from '../codec/hex.js';
@@ -52,16 +52,6 @@ function loosePath(commonGitDir: string, oid: string): { dir: string; file: stri
   return { dir, file: join(dir, oid.slice(2)) };
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw ioError(`cannot stat ${path}`, e);
-  }
-}
-
 function ioError(message: string, cause: unknown): GriteError {
   return new GriteError('io_error', `${message}: ${(cause as Error).message}`, { cause });
 }
@@ -72,49 +62,109 @@ export interface WriteOptions {
 }
 
 /**
- * Create `path` exclusively in `dir`, creating `dir` as needed. git removes
- * fan-out directories it empties (prune-packed after a repack, possibly in
- * another process) at any moment, so a vanished directory is recreated and
- * the create retried, as git itself does.
+ * Open `path` for writing, created exclusively, creating its directory as
+ * needed. git removes fan-out and ref directories it empties (prune-packed
+ * after a repack, pack-refs, possibly in another process) at any moment, so
+ * a vanished directory is recreated and the create retried, as git does.
+ * Returns the fd, or null when `path` already exists.
  */
-export async function createInDir(dir: string, path: string, mode: number): Promise<FileHandle> {
+export function createExclusive(path: string, mode: number): number | null {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await open(path, 'wx', mode);
+      return openSync(path, 'wx', mode);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 8) throw ioError(`cannot create ${path}`, e);
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') return null;
+      if (code !== 'ENOENT' || attempt >= 8) throw ioError(`cannot create ${path}`, e);
     }
     try {
-      await mkdir(dir, { recursive: true });
+      mkdirSync(dirname(path), { recursive: true });
     } catch (e) {
-      throw ioError(`cannot create ${dir}`, e);
+      throw ioError(`cannot create ${dirname(path)}`, e);
     }
+  }
+}
+
+/** fsync on the thread pool, so that several run at once and the event loop does not wait. */
+export function fsyncFd(fd: number): Promise<void> {
+  return new Promise((resolve, reject) => fsync(fd, (e) => (e ? reject(e) : resolve())));
+}
+
+function writeAll(fd: number, data: Uint8Array): void {
+  let off = 0;
+  while (off < data.length) off += writeSync(fd, data, off, data.length - off);
+}
+
+/**
+ * Write prepared objects as loose objects; resolves with the number of new
+ * files. Each goes to a temporary file in its fan-out directory, all are
+ * fsynced together (in parallel), then each is renamed into place. Objects
+ * already present (loose) are skipped. The small file operations are
+ * synchronous (microseconds each, on the page cache); only fsync, which waits
+ * for the disk, runs off the event loop.
+ */
+export async function writePreparedObjects(
+  commonGitDir: string,
+  objects: readonly PreparedObject[],
+  opts: WriteOptions = {},
+): Promise<number> {
+  const pending: Array<{ fd: number; tmp: string; file: string; oid: string }> = [];
+  const seen = new Set<string>();
+  const cleanup = (): void => {
+    for (const p of pending) {
+      if (p.fd >= 0) {
+        try {
+          closeSync(p.fd);
+        } catch {
+          // already failing; the temporary file goes below
+        }
+      }
+      rmSync(p.tmp, { force: true });
+    }
+  };
+  try {
+    for (const obj of objects) {
+      if (seen.has(obj.oid)) continue;
+      seen.add(obj.oid);
+      const { dir, file } = loosePath(commonGitDir, obj.oid);
+      if (existsSync(file)) continue;
+      const tmp = join(dir, `tmp_obj_${randomBytes(6).toString('hex')}`);
+      const fd = createExclusive(tmp, 0o444);
+      if (fd === null) throw new GriteError('io_error', `temporary object file ${tmp} already exists`);
+      const entry = { fd, tmp, file, oid: obj.oid };
+      pending.push(entry);
+      try {
+        writeAll(fd, deflateSync(obj.raw));
+      } catch (e) {
+        throw ioError(`cannot write object ${obj.oid}`, e);
+      }
+    }
+    if (opts.fsync ?? true) {
+      await Promise.all(
+        pending.map((p) => fsyncFd(p.fd).catch((e: unknown) => Promise.reject(ioError(`cannot fsync object ${p.oid}`, e)))),
+      );
+    }
+    for (const p of pending) {
+      closeSync(p.fd);
+      p.fd = -1;
+    }
+    for (const p of pending) {
+      try {
+        renameSync(p.tmp, p.file);
+      } catch (e) {
+        throw ioError(`cannot move object ${p.oid} into place`, e);
+      }
+    }
+    return pending.length;
+  } catch (e) {
+    cleanup();
+    throw e;
   }
 }
 
 /** Write a prepared object as a loose object; true when a new file was written. */
 export async function writePreparedObject(commonGitDir: string, obj: PreparedObject, opts: WriteOptions = {}): Promise<boolean> {
-  const { dir, file } = loosePath(commonGitDir, obj.oid);
-  if (await exists(file)) return false;
-  const tmp = join(dir, `tmp_obj_${randomBytes(6).toString('hex')}`);
-  const compressed = deflateSync(obj.raw);
-  const fh = await createInDir(dir, tmp, 0o444);
-  try {
-    await fh.writeFile(compressed);
-    if (opts.fsync ?? true) await fh.sync();
-  } catch (e) {
-    await fh.close().catch(() => {});
-    await unlink(tmp).catch(() => {});
-    throw ioError(`cannot write object ${obj.oid}`, e);
-  }
-  await fh.close();
-  try {
-    await rename(tmp, file);
-  } catch (e) {
-    await unlink(tmp).catch(() => {});
-    throw ioError(`cannot move object ${obj.oid} into place`, e);
-  }
-  return true;
+  return (await writePreparedObjects(commonGitDir, [obj], opts)) === 1;
 }
 
 /** Write `data` as a loose object of `type`; returns its id. */
@@ -125,20 +175,8 @@ export async function writeLooseObject(
   opts: WriteOptions = {},
 ): Promise<string> {
   const obj = hashObject(type, data, repoFormat(commonGitDir).objectFormat);
-  await writePreparedObject(commonGitDir, obj, opts);
+  await writePreparedObjects(commonGitDir, [obj], opts);
   return obj.oid;
-}
-
-/** Write several prepared objects concurrently; resolves with the number of new files. */
-export async function writePreparedObjects(
-  commonGitDir: string,
-  objects: readonly PreparedObject[],
-  opts: WriteOptions = {},
-): Promise<number> {
-  const seen = new Set<string>();
-  const unique = objects.filter((o) => !seen.has(o.oid) && seen.add(o.oid));
-  const written = await Promise.all(unique.map((o) => writePreparedObject(commonGitDir, o, opts)));
-  return written.filter(Boolean).length;
 }
 
 // ---------------------------------------------------------------------------

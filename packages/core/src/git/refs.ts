@@ -16,9 +16,10 @@
  * Reflogs are not written (git does not keep them for refs outside
  * refs/heads, refs/remotes and refs/notes by default either).
  */
-import { mkdir, open, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { closeSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { GriteError } from '../errors.js';
+import { createExclusive, fsyncFd } from './objects.js';
 import { isOid, oidHexLength, repoFormat } from './repo-format.js';
 import { runGit } from './run-git.js';
 
@@ -48,11 +49,11 @@ interface PackedRefs {
 
 const packedCache = new Map<string, PackedRefs>();
 
-async function readPackedRefs(commonGitDir: string): Promise<Map<string, string>> {
+function readPackedRefs(commonGitDir: string): Map<string, string> {
   const path = join(commonGitDir, 'packed-refs');
   let st;
   try {
-    st = await stat(path);
+    st = statSync(path);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
     throw ioError(`cannot stat ${path}`, e);
@@ -62,7 +63,7 @@ async function readPackedRefs(commonGitDir: string): Promise<Map<string, string>
   if (hit && hit.key === key) return hit.refs;
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
     throw ioError(`cannot read ${path}`, e);
@@ -82,10 +83,10 @@ function ioError(message: string, cause: unknown): GriteError {
 }
 
 /** The loose ref's content: an oid, a symbolic target ("ref: x"), or null when there is no loose ref. */
-async function readLoose(commonGitDir: string, ref: string): Promise<string | null> {
+function readLoose(commonGitDir: string, ref: string): string | null {
   const path = join(commonGitDir, ref);
   try {
-    return (await readFile(path, 'utf8')).trim();
+    return readFileSync(path, 'utf8').trim();
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return null;
@@ -93,9 +94,10 @@ async function readLoose(commonGitDir: string, ref: string): Promise<string | nu
   }
 }
 
-async function resolveFiles(commonGitDir: string, ref: string, depth: number): Promise<string | null> {
-  const loose = await readLoose(commonGitDir, ref);
-  const value = loose ?? (await readPackedRefs(commonGitDir)).get(ref) ?? null;
+// Ref files are tiny and in the page cache: read synchronously (microseconds).
+function resolveFiles(commonGitDir: string, ref: string, depth: number): string | null {
+  const loose = readLoose(commonGitDir, ref);
+  const value = loose ?? readPackedRefs(commonGitDir).get(ref) ?? null;
   if (value === null) return null;
   if (value.startsWith('ref: ')) {
     const target = value.slice(5).trim();
@@ -149,39 +151,31 @@ export async function casRef(
 
   const refPath = join(commonGitDir, ref);
   const lockPath = `${refPath}.lock`;
-  // git pack-refs removes ref directories it empties: recreate and retry.
-  let fh: FileHandle | null = null;
-  for (let attempt = 0; fh === null; attempt++) {
-    try {
-      fh = await open(lockPath, 'wx', 0o644);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') return false;
-      if (code !== 'ENOENT' || attempt >= 8) throw ioError(`cannot create ${lockPath}`, e);
-      try {
-        await mkdir(dirname(refPath), { recursive: true });
-      } catch (e2) {
-        throw ioError(`cannot create the directory of ref ${ref}`, e2);
-      }
-    }
-  }
+  const fd = createExclusive(lockPath, 0o644);
+  if (fd === null) return false; // someone else is moving it right now
+  let open = true;
   let moved = false;
   try {
-    const current = await resolveFiles(commonGitDir, ref, 0);
-    if (current !== expectedOld) return false;
-    await fh.writeFile(`${newOid}\n`);
-    if (opts.fsync ?? true) await fh.sync();
-    await fh.close();
-    fh = null;
-    await rename(lockPath, refPath);
+    if (resolveFiles(commonGitDir, ref, 0) !== expectedOld) return false;
+    writeFileSync(fd, `${newOid}\n`);
+    if (opts.fsync ?? true) await fsyncFd(fd);
+    closeSync(fd);
+    open = false;
+    renameSync(lockPath, refPath);
     moved = true;
     return true;
   } catch (e) {
     if (e instanceof GriteError) throw e;
     throw ioError(`cannot update ref ${ref}`, e);
   } finally {
-    if (fh) await fh.close().catch(() => {});
-    if (!moved) await unlink(lockPath).catch(() => {});
+    if (open) {
+      try {
+        closeSync(fd);
+      } catch {
+        // nothing more to do
+      }
+    }
+    if (!moved) rmSync(lockPath, { force: true });
   }
 }
 

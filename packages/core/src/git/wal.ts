@@ -15,15 +15,18 @@
  * race rebuilds on the new head and tries again until a deadline, so any
  * number of processes appending at once all land, each commit once.
  *
- * Reading: commits are listed with `git rev-list --first-parent` in growing
- * windows and read through one `git cat-file` child with many commits in
- * flight; the walk follows `prev_wal` (re-listing from it whenever it differs
- * from the git parent) and falls back to the git parent when meta.json cannot
- * be read, so one bad commit is reported and every other commit still reads.
+ * Reading: commits are listed with `git rev-list --objects --in-commit-order
+ * --first-parent` in growing windows (each commit with the trees and blobs
+ * its tree adds), so a well-formed commit costs three reads (root tree,
+ * meta.json, chunk) through one `git cat-file` child with many commits in
+ * flight; anything unexpected is read object by object from the commit down.
+ * The walk follows `prev_wal` (re-listing from it whenever it differs from
+ * the git parent) and falls back to the git parent when meta.json cannot be
+ * read, so one bad commit is reported and every other commit still reads.
  */
 import { GriteError } from '../errors.js';
 import type { Event } from '../event.js';
-import { chunkHash as hashChunk, chunkPath as pathOfChunk, decodeChunk, encodeChunk, metaJson, parseMetaJson } from '../codec/chunk.js';
+import { chunkHash as hashChunk, chunkPath as pathOfChunk, decodeChunk, encodeChunk, metaJson, parseMetaJson, type WalMeta } from '../codec/chunk.js';
 import { toHex } from '../codec/hex.js';
 import { CatFile, type GitObject } from './cat-file.js';
 import {
@@ -92,7 +95,7 @@ export interface WalOptions {
    * objects (default 2048; false: never).
    */
   autoPack?: number | false;
-  /** Commits read concurrently while walking (default 128). */
+  /** Commits read concurrently while walking (default 256). */
   readAhead?: number;
   /** Clock for commit times (default Date.now). */
   now?: () => number;
@@ -143,7 +146,7 @@ export class Wal {
     this.format = repoFormat(commonGitDir).objectFormat;
     this.fsync = opts.fsync ?? true;
     this.autoPack = opts.autoPack ?? 2048;
-    this.readAhead = Math.max(1, opts.readAhead ?? 128);
+    this.readAhead = Math.max(1, opts.readAhead ?? 256);
     this.now = opts.now ?? Date.now;
   }
 
@@ -379,6 +382,49 @@ export class Wal {
     }
   }
 
+  /**
+   * Read a listed commit. When its listed objects are exactly a WAL commit's
+   * (root tree, events/YYYY/MM/DD trees, one chunk, meta.json), only the root
+   * tree and the two blobs are read; anything else, and any check that fails,
+   * goes the full way (`load`), which gives the authoritative answer.
+   */
+  private async loadListed(listed: Listed): Promise<Loaded> {
+    const shape = listed.shape;
+    if (shape === null) return this.load(listed.oid);
+    const [root, metaObj, chunk] = await Promise.all([
+      this.catFile.read(shape.root),
+      this.catFile.read(shape.meta),
+      this.catFile.read(shape.chunk),
+    ]);
+    if (root?.type !== 'tree' || metaObj?.type !== 'blob' || chunk?.type !== 'blob') return this.load(listed.oid);
+    let meta: WalMeta;
+    let events: Event[];
+    try {
+      const entries = parseTree(root.data, this.format);
+      if (
+        entries.length !== 2 ||
+        entries[0]!.name !== 'events' || entries[0]!.mode !== '40000' || entries[0]!.oid !== shape.events ||
+        entries[1]!.name !== 'meta.json' || entries[1]!.mode !== '100644' || entries[1]!.oid !== shape.meta
+      ) {
+        return this.load(listed.oid);
+      }
+      meta = parseMetaJson(utf8.decode(metaObj.data));
+      if (meta.chunkHash !== shape.chunkHash || hashChunk(chunk.data) !== meta.chunkHash) return this.load(listed.oid);
+      events = decodeChunk(chunk.data);
+    } catch {
+      return this.load(listed.oid);
+    }
+    const commit: WalCommit = {
+      oid: listed.oid,
+      prevWal: meta.prevWal,
+      actorId: meta.actorId,
+      chunkHash: meta.chunkHash,
+      chunkPath: shape.chunkPath,
+      events,
+    };
+    return { oid: listed.oid, commit, next: meta.prevWal };
+  }
+
   /** The single chunk blob under events/ (events/YYYY/MM/DD/<hash>.bin). */
   private async findChunk(eventsTree: string): Promise<{ path: string; oid: string }> {
     let path = 'events';
@@ -398,21 +444,46 @@ export class Wal {
     return { path, oid };
   }
 
-  /** First-parent ancestors from `start`, at most `max`: [oid, first parent or null]. */
-  private async list(start: string, max: number): Promise<Array<[string, string | null]>> {
+  /**
+   * First-parent ancestors from `start` (at most `max`), each with the
+   * objects its tree adds: `git rev-list --objects --in-commit-order` prints
+   * a commit's id, then "<oid> <path>" for each tree and blob of its tree not
+   * already printed for a newer commit. When git cannot list (a missing
+   * object), the start alone, to be read the slow way.
+   */
+  private async list(start: string, max: number): Promise<Listed[]> {
     const r = await runGit(
       this.commonGitDir,
-      ['rev-list', '--first-parent', '--parents', `--max-count=${max}`, start, '--'],
+      ['rev-list', '--objects', '--in-commit-order', '--first-parent', ...(max > 0 ? [`--max-count=${max}`] : []), start, '--'],
       { allowFailure: true },
     );
-    if (r.code !== 0) return [[start, null]];
-    const out: Array<[string, string | null]> = [];
-    for (const line of r.stdout.toString('latin1').split('\n')) {
-      if (line === '') continue;
-      const parts = line.split(' ');
-      out.push([parts[0]!, parts[1] ?? null]);
+    if (r.code !== 0) return [{ oid: start, shape: null }];
+    // Only the shape of each commit is kept (the listing of a long log is big).
+    const out: Listed[] = [];
+    const text = r.stdout.toString('utf8');
+    let oid: string | null = null;
+    let paths = new Map<string, string>();
+    const done = (): void => {
+      if (oid !== null) out.push({ oid, shape: walShape(paths) });
+    };
+    let p = 0;
+    while (p < text.length) {
+      let nl = text.indexOf('\n', p);
+      if (nl < 0) nl = text.length;
+      const sp = text.indexOf(' ', p);
+      if (sp < 0 || sp > nl) {
+        if (nl > p) {
+          done();
+          oid = text.slice(p, nl);
+          paths = new Map();
+        }
+      } else if (oid !== null && paths.size <= 7) {
+        paths.set(text.slice(sp + 1, nl), text.slice(p, sp));
+      }
+      p = nl + 1;
     }
-    return out.length > 0 ? out : [[start, null]];
+    done();
+    return out.length > 0 ? out : [{ oid: start, shape: null }];
   }
 
   /**
@@ -427,42 +498,53 @@ export class Wal {
     const stopAt = opts.stopAt;
     const seen = new Set<string>();
     let next: string | null = head;
-    let window = 64;
+    // Without stopAt the whole log is wanted: list it at once. With stopAt
+    // (catching up) most walks end within a few commits: list 64, then 8x more
+    // each time, so the cost follows the number of new commits.
+    let window = stopAt ? 64 : 0;
     while (next !== null) {
       const listing = await this.list(next, window);
-      window = Math.min(window * 4, 16384);
+      if (window > 0) window *= 8;
       // Stop index: nothing at or past it is read.
       let end = listing.length;
       for (let i = 0; i < listing.length; i++) {
-        if (stopAt?.(listing[i]![0]) || seen.has(listing[i]![0])) {
+        if (stopAt?.(listing[i]!.oid) || seen.has(listing[i]!.oid)) {
           end = i;
           break;
         }
       }
-      const loads: Array<Promise<Loaded>> = [];
+      // Commits are read `batch` at a time, a new batch started whenever fewer
+      // than `batch` remain in flight: a batch moves through its reads (commit,
+      // trees, blobs) in step, so each step is one write to cat-file.
+      const loads: Array<Promise<Loaded> | undefined> = [];
+      const batch = Math.max(1, this.readAhead >> 1);
       const startLoad = (i: number): void => {
-        const p = this.load(listing[i]![0]);
+        const p = this.loadListed(listing[i]!);
         p.catch(() => {}); // rejections are seen where awaited; this silences abandoned ones
         loads.push(p);
       };
       let i = 0;
       let followed = false;
       while (i < end) {
-        while (loads.length < end && loads.length < i + this.readAhead) startLoad(loads.length);
+        if (loads.length - i < batch) {
+          const stop = Math.min(end, loads.length + batch);
+          while (loads.length < stop) startLoad(loads.length);
+        }
         const r = await loads[i]!;
+        loads[i] = undefined; // let consumed commits go
         seen.add(r.oid);
         yield r.commit ? { oid: r.oid, commit: r.commit, prevWal: r.next } : { oid: r.oid, error: r.error!, prevWal: r.next };
         next = r.next;
         i++;
         if (next === null) return;
-        if (i < listing.length && listing[i]![0] === next) continue;
+        if (i < listing.length && listing[i]!.oid === next) continue;
         followed = true; // prev_wal leaves the listing: re-list from it
         break;
       }
       if (!followed) {
         if (i >= listing.length) continue; // listing exhausted: go on from `next`
         // Stopped at `end` (< listing length): stopAt or a cycle.
-        const oid = listing[end]![0];
+        const oid = listing[end]!.oid;
         if (seen.has(oid) && !stopAt?.(oid)) {
           yield {
             oid,
@@ -501,6 +583,40 @@ export class Wal {
     }
     return { head: h, events, bad, commits: commits.length };
   }
+}
+
+/** A commit as listed by rev-list: its id and, when its new objects have a WAL commit's shape, those. */
+interface Listed {
+  oid: string;
+  shape: WalShape | null;
+}
+
+interface WalShape {
+  root: string;
+  events: string;
+  meta: string;
+  chunk: string;
+  chunkPath: string;
+  chunkHash: string;
+}
+
+const CHUNK_PATH = /^events\/(\d+)\/(\d+)\/(\d+)\/([0-9a-f]{64})\.bin$/;
+
+/** The objects of a WAL commit when `paths` is exactly that shape, else null. */
+function walShape(paths: Map<string, string>): WalShape | null {
+  if (paths.size !== 7) return null;
+  const root = paths.get('');
+  const events = paths.get('events');
+  const meta = paths.get('meta.json');
+  if (root === undefined || events === undefined || meta === undefined) return null;
+  for (const [path, oid] of paths) {
+    const m = CHUNK_PATH.exec(path);
+    if (m === null) continue;
+    const [, y, mo, d, hash] = m;
+    if (!paths.has(`events/${y}`) || !paths.has(`events/${y}/${mo}`) || !paths.has(`events/${y}/${mo}/${d}`)) return null;
+    return { root, events, meta, chunk: oid, chunkPath: path, chunkHash: hash! };
+  }
+  return null;
 }
 
 /** A reason a commit is bad; becomes GriteError('wal_error') naming the commit. */
