@@ -26,6 +26,7 @@ export {
   SocketDirError,
   type SocketPathOptions,
 } from './socket-path.js';
+export { Engine, type EngineOptions } from './engine/index.js';
 export { daemonPaths, readDaemonInfo, type DaemonInfo, type DaemonPaths } from './discovery.js';
 export {
   DaemonServer,

@@ -13,7 +13,8 @@
  *   Notification (tagged with the Subscribe's request_id) for each engine
  *   notification, while it keeps carrying requests.
  * Refused here: a request of another schema version (`ipc_error`), one for
- * another repository (`invalid_args`; the engine checks too), one without a
+ * another repository (`invalid_args`; compared by realpath, as the engine
+ * does too), one without a
  * command (`invalid_args`), and anything that arrives while stopping
  * (`ipc_error`: retrying starts a new daemon or runs in-process).
  *
@@ -27,7 +28,7 @@
  * subscribed connection, whose watcher would otherwise be cut off), the
  * server stops itself with reason `idle`.
  */
-import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
+import { chmodSync, lstatSync, realpathSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { EventEmitter } from 'node:events';
 import {
@@ -118,6 +119,8 @@ export class DaemonServer {
   private readonly enginePromise: Promise<EngineLike>;
   private engine: EngineLike | null = null;
   private engineFailed = false;
+  /** Repo strings already compared by realpath (a symlinked spelling of ours, or another repository). */
+  private readonly repoVerdicts = new Map<string, boolean>();
   private requestCount = 0n;
   private inFlight = 0;
   private lastActivity = Date.now();
@@ -297,7 +300,7 @@ export class DaemonServer {
   private async dispatch(c: Conn, req: IpcRequest, id: Uint8Array): Promise<Uint8Array> {
     const type = req.commandType();
     const repo = req.repo();
-    if (repo !== this.commonDir) {
+    if (repo !== this.commonDir && !this.isOurRepo(repo)) {
       return encodeErrorResponse(id, 'invalid_args', `this daemon serves ${this.commonDir}, not ${repo ?? '(no repository)'}`, 'connect to the daemon of your repository', {
         repo: repo ?? '',
         served: this.commonDir,
@@ -333,6 +336,21 @@ export class DaemonServer {
         return await engine.handle(req);
       }
     }
+  }
+
+  /** Whether `repo` names our common dir by another spelling (a symlink); remembered per string. */
+  private isOurRepo(repo: string | null): boolean {
+    if (repo === null || repo === '') return false;
+    let ours = this.repoVerdicts.get(repo);
+    if (ours === undefined) {
+      try {
+        ours = realpathSync.native(repo) === this.commonDir;
+      } catch {
+        ours = false;
+      }
+      if (this.repoVerdicts.size < 64) this.repoVerdicts.set(repo, ours);
+    }
+    return ours;
   }
 
   private readonly onNotification = (n: EngineNotification): void => {

@@ -6,7 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -208,6 +208,16 @@ describe('the server answers its own commands', () => {
     expect(err?.code).toBe('invalid_args');
     expect(err?.details['served']).toBe(commonDir);
     expect(engine.handled).toBe(0);
+  });
+
+  it('accepts the repository by another spelling of its path (a symlink)', async () => {
+    mkdirSync(commonDir);
+    symlinkSync(commonDir, join(dir, 'link.git'));
+    await startServer();
+    const c = await client();
+    const resp = await c.request(encodeRequest({ repo: join(dir, 'link.git'), command: new IssueShowT('abcd') }));
+    expect(resp.ok()).toBe(true);
+    expect(engine.handled).toBe(1);
   });
 
   it('refuses a request without a command', async () => {
