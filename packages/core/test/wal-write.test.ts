@@ -157,4 +157,23 @@ describe('WAL writer output, checked with git', () => {
     expect(all.events).toHaveLength(8);
     expect(all.bad).toEqual([]);
   });
+
+  it('works in a SHA-256 repository', async () => {
+    const r256 = makeRepo('grite-core-sha256-', ['--object-format=sha256']);
+    const w = Wal.open(r256.gitDir);
+    try {
+      const a = await w.append([comment(ACTOR_A, 'one')]);
+      const b = await w.append([comment(ACTOR_B, 'two'), comment(ACTOR_A, 'three')]);
+      expect(a.head).toMatch(/^[0-9a-f]{64}$/);
+      expect(r256.git(['rev-parse', 'refs/grite/wal']).trim()).toBe(b.head);
+      expect(r256.git(['cat-file', 'blob', `${b.head}:meta.json`])).toContain('"prev_wal": "');
+      expect(r256.git(['fsck', '--strict', '--no-dangling']).trim()).toBe('');
+      const all = await w.readAll();
+      expect(all.events.map((e) => (e.kind.type === 'CommentAdded' ? e.kind.body : ''))).toEqual(['one', 'two', 'three']);
+      expect(all.bad).toEqual([]);
+    } finally {
+      await w.close();
+      r256.cleanup();
+    }
+  });
 });

@@ -452,12 +452,20 @@ export class Wal {
    * object), the start alone, to be read the slow way.
    */
   private async list(start: string, max: number): Promise<Listed[]> {
+    const limit = max > 0 ? [`--max-count=${max}`] : [];
+    // --missing=allow-any: a missing tree or blob is left out of the listing
+    // (that commit then goes the full way and is reported) instead of failing it.
     const r = await runGit(
       this.commonGitDir,
-      ['rev-list', '--objects', '--in-commit-order', '--first-parent', ...(max > 0 ? [`--max-count=${max}`] : []), start, '--'],
+      ['rev-list', '--objects', '--in-commit-order', '--missing=allow-any', '--first-parent', ...limit, start, '--'],
       { allowFailure: true },
     );
-    if (r.code !== 0) return [{ oid: start, shape: null }];
+    if (r.code !== 0) {
+      // Commits themselves unreadable somewhere: list the commits alone, or just the start.
+      const plain = await runGit(this.commonGitDir, ['rev-list', '--first-parent', ...limit, start, '--'], { allowFailure: true });
+      const oids = plain.code === 0 ? plain.stdout.toString('latin1').split('\n').filter((l) => l !== '') : [];
+      return oids.length > 0 ? oids.map((oid) => ({ oid, shape: null })) : [{ oid: start, shape: null }];
+    }
     // Only the shape of each commit is kept (the listing of a long log is big).
     const out: Listed[] = [];
     const text = r.stdout.toString('utf8');
