@@ -131,6 +131,19 @@ describe('writes arriving together', () => {
   });
 });
 
+describe('close', () => {
+  it('lets a queued write land, then answers ipc_error', async () => {
+    const cmd = new IssueCreateT(Array.from(randomBytes(16)), h.ts(), 'Just in time', '', [], []);
+    const pending = h.send(cmd);
+    const closing = h.engine.close();
+    const r = await pending;
+    await closing;
+    expect(r.ok).toBe(true);
+    expect(git(h.dir, 'rev-list', '--count', 'refs/grite/wal')).toBe('1');
+    expect((await h.err(new IssueListT())).code).toBe('ipc_error');
+  });
+});
+
 describe('db stats and rebuild', () => {
   it('stats give the view file, counts and the WAL head', async () => {
     const a = await h.createIssue('Counted', { assignees: ['x'] });

@@ -78,6 +78,9 @@ export class Engine {
   private readonly watch: WalRefWatch;
   private readonly batcher: WriteBatcher;
   private closed = false;
+  /** Requests accepted and not yet answered; close() waits for them. */
+  private inFlight = 0;
+  private idle: (() => void) | null = null;
   /** The WAL head last written or announced here (the view file is shared with other processes). */
   private knownHead: string | null;
 
@@ -108,12 +111,15 @@ export class Engine {
   /** Answers a verified request. Never throws: failures are error answers. */
   async handle(request: IpcRequest): Promise<Uint8Array> {
     let requestId: Uint8Array = EMPTY;
+    this.inFlight++;
     try {
       requestId = request.requestIdArray() ?? EMPTY;
       const result = await this.run(request);
       return encodeResponse(requestId, result);
     } catch (e) {
       return this.safeError(requestId, e);
+    } finally {
+      if (--this.inFlight === 0) this.idle?.();
     }
   }
 
@@ -132,14 +138,16 @@ export class Engine {
     }
   }
 
-  /** Lets queued writes land and requests in flight finish, then closes the store. Later requests answer ipc_error. */
+  /**
+   * Refuses new requests (ipc_error), lets the requests already accepted
+   * finish (their writes land), then closes the store.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.lock.write(async () => {
-      await this.batcher.drain();
-      await this.store.close();
-    });
+    if (this.inFlight > 0) await new Promise<void>((resolve) => (this.idle = resolve));
+    await this.batcher.drain();
+    await this.store.close();
     this.events.removeAllListeners();
   }
 
@@ -153,8 +161,12 @@ export class Engine {
     }
   }
 
-  private async run(request: IpcRequest): Promise<HandlerResult> {
+  private checkOpen(): void {
     if (this.closed) throw new ProtocolError('ipc_error', 'the engine is closed', { hint: 'retry the command' });
+  }
+
+  private async run(request: IpcRequest): Promise<HandlerResult> {
+    this.checkOpen();
     this.checkRepo(request.repo());
     const type = request.commandType();
     const entry = dispatchEntry(type);

@@ -2,6 +2,7 @@
  * DbStats: the view file (path, size of view.sqlite with its -wal file), its
  * event and issue counts, the WAL head it reflects, and how many loose git
  * objects the repository holds (the log is packed when they pile up).
+ * `events_since_rebuild` stays 0: core does not track it.
  */
 import { countLooseObjects } from '@grite/core';
 import { DbStatsResultT, type DbStats } from '@grite/protocol';
