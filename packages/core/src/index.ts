@@ -7,3 +7,5 @@ export * from './repo/index.js';
 export * from './projection/index.js';
 export * from './view/index.js';
 export * from './store.js';
+export * from './sync/index.js';
+export * from './locks/index.js';
