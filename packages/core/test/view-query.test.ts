@@ -187,16 +187,25 @@ describe('sorting and cursor paging', () => {
     expect(byTitle).toEqual([...byTitle].sort());
   });
 
-  it('pages filtered queries too', () => {
-    const seen: string[] = [];
-    let cursor: string | null = null;
-    do {
-      const r = v.listIssues({ labels: ['even'], limit: 7, cursor });
-      expect(r.total).toBe(29);
-      seen.push(...r.issues.map((i) => hex(i.issueId)));
-      cursor = r.nextCursor;
-    } while (cursor !== null);
-    expect(new Set(seen).size).toBe(29);
+  it('pages filtered queries too, whichever plan the page takes', () => {
+    // Few matches (fetch and sort) and many matches (scan in order, check each row).
+    for (const q of [{ labels: ['even'] }, { text: 'title' }, { text: 'bump' }, { labels: ['even'], text: 'bump' }, { state: 'open' as const, labels: ['even'] }]) {
+      for (const sort of ['updated', 'created', 'id'] as const) {
+        const full = v.listIssues({ ...q, sort }).issues.map((i) => hex(i.issueId));
+        for (const limit of [1, 3, 7, 100]) {
+          const seen: string[] = [];
+          let cursor: string | null = null;
+          do {
+            const r = v.listIssues({ ...q, sort, limit, cursor });
+            expect(r.total).toBe(full.length);
+            seen.push(...r.issues.map((i) => hex(i.issueId)));
+            cursor = r.nextCursor;
+          } while (cursor !== null);
+          expect(seen, JSON.stringify({ q, sort, limit })).toEqual(full);
+        }
+      }
+    }
+    expect(v.listIssues({ labels: ['even'] }).total).toBe(29);
   });
 
   it('rejects a damaged cursor or one from another sort', () => {
@@ -316,6 +325,44 @@ describe('dependencies in the view', () => {
     v.apply([create(W, 31, 'w')]);
     expect(v.topoOrder().map((s) => hex(s.issueId))).toEqual([X, Z, Y, W].map(hex));
     expect(v.ready().map((s) => hex(s.issueId))).toEqual([X, Z].map(hex));
+  });
+});
+
+describe('ready in pages', () => {
+  it('pages cover the ready list once, in dependency order, filters included', () => {
+    const v = View.open(viewPath());
+    const ids = Array.from({ length: 40 }, (_, i) => {
+      const id = new Uint8Array(16);
+      id[0] = (i * 53) % 256;
+      id[1] = i;
+      return id;
+    });
+    const events: Event[] = [];
+    ids.forEach((id, i) => {
+      events.push(create(id, 1, `r${i}`, '', i % 3 === 0 ? ['tri'] : []));
+      if (i % 4 === 0 && i > 0) events.push(ev(id, 2, { type: 'DependencyAdded', target: ids[i - 1]!, depType: 'depends_on' }));
+      if (i % 5 === 0) events.push(ev(id, 3, { type: 'StateChanged', state: 'closed' }));
+      if (i % 7 === 0 && i > 1) events.push(ev(ids[i - 2]!, 4, { type: 'DependencyAdded', target: id, depType: 'blocks' }));
+    });
+    v.apply(events);
+    for (const filter of [{}, { labels: ['tri'] }]) {
+      const all = v.ready(0, filter).map((s) => hex(s.issueId));
+      expect(all.length).toBeGreaterThan(5);
+      expect(v.countReady(filter)).toBe(all.length);
+      for (const limit of [1, 4, 9, 100]) {
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const r = v.listReady({ ...filter, limit, cursor });
+          expect(r.total).toBe(all.length);
+          seen.push(...r.issues.map((s) => hex(s.issueId)));
+          cursor = r.nextCursor;
+        } while (cursor !== null);
+        expect(seen).toEqual(all);
+      }
+    }
+    expectGriteError(() => v.listReady({ limit: 2, cursor: v.listIssues({ limit: 1 }).nextCursor }), 'invalid_args');
+    v.close();
   });
 });
 

@@ -42,3 +42,31 @@ export function decodeCursor(cursor: string, sort: IssueSort, order: SortOrder):
   if (typeof id !== 'string' || !/^[0-9a-f]{32}$/.test(id)) return bad('bad issue id');
   return { sort, order, value: value as number | string, issueId: fromHex(id) };
 }
+
+/** The cursor of a page of ready issues: the last row's (depth, issue id). */
+export function encodeReadyCursor(depth: number, issueId: Uint8Array): string {
+  return Buffer.from(JSON.stringify(['ready', depth, toHex(issueId)]), 'utf8').toString('base64url');
+}
+
+export function decodeReadyCursor(cursor: string): { depth: number; issueId: Uint8Array } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    parsed = null;
+  }
+  if (
+    !Array.isArray(parsed) ||
+    parsed.length !== 3 ||
+    parsed[0] !== 'ready' ||
+    !Number.isSafeInteger(parsed[1]) ||
+    typeof parsed[2] !== 'string' ||
+    !/^[0-9a-f]{32}$/.test(parsed[2])
+  ) {
+    throw new GriteError('invalid_args', 'invalid cursor: not a cursor of ready issues', {
+      hint: 'pass the nextCursor of the previous page of the same query',
+      details: { cursor },
+    });
+  }
+  return { depth: parsed[1] as number, issueId: fromHex(parsed[2] as string) };
+}

@@ -34,7 +34,7 @@ import {
   type IssueLink,
   type IssueProjection,
 } from '../projection/index.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { decodeCursor, decodeReadyCursor, encodeCursor, encodeReadyCursor } from './cursor.js';
 import { ftsMatchExpression } from './fts-query.js';
 import { createIndexes, createSchema, dropSchema, storedSchemaVersion, VIEW_SCHEMA_VERSION } from './schema.js';
 import { isDamagedDatabase, toGriteError } from './sqlite-errors.js';
@@ -105,18 +105,6 @@ function u8(b: Buffer): Uint8Array {
 
 function u8OrNull(b: Buffer | null): Uint8Array | null {
   return b === null ? null : u8(b);
-}
-
-/**
- * A Buffer over a Uint8Array's bytes (no copy). better-sqlite3 binds Buffers
- * markedly faster than other Uint8Arrays, which matters on the bulk paths.
- */
-function buf(u: Uint8Array): Buffer {
-  return Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
-}
-
-function bufOrNull(u: Uint8Array | null): Buffer | null {
-  return u === null ? null : buf(u);
 }
 
 /** Above this many issues to re-lay out, one pass over every edge is cheaper than a region walk. */
@@ -307,12 +295,12 @@ export class View {
     const seeds = new Set<string>();
     for (const key of ordered) {
       const g = groups.get(key)!;
-      const issueId = buf(g.issueId);
+      const issueId = g.issueId;
       const hadEvents = !empty && hasAny.get(issueId) !== undefined;
       const fresh: Event[] = [];
       for (const e of g.events) {
         writeKindPayload(w, e.kind);
-        const r = insert.run(issueId, buf(e.eventId), buf(e.actor), e.ts, bufOrNull(e.parent), kindTag(e.kind), w.finish(), bufOrNull(e.sig));
+        const r = insert.run(issueId, e.eventId, e.actor, e.ts, e.parent, kindTag(e.kind), w.finish(), e.sig);
         if (r.changes > 0) fresh.push(e);
       }
       if (fresh.length === 0) continue;
@@ -623,8 +611,14 @@ export class View {
   // ---------------------------------------------------------------------------
   // Queries
 
-  /** Appends the SQL of the filters to `where`/`params`; false when nothing can match. */
-  private filters(f: IssueQuery, where: string[], params: unknown[]): boolean {
+  /**
+   * Appends the SQL of the filters to `where`/`params`; false when nothing
+   * can match. Two shapes, same rows: 'in' lets SQLite drive from the label,
+   * assignee or text matches (best when they are few); 'probe' keeps them as
+   * per-row checks, so a scan in sort order stops after one page (best when
+   * they are many).
+   */
+  private filters(f: IssueQuery, where: string[], params: unknown[], shape: 'in' | 'probe' = 'in'): boolean {
     if (f.state !== undefined) {
       if (f.state !== 'open' && f.state !== 'closed') {
         throw new GriteError('invalid_args', `state must be "open" or "closed", got ${JSON.stringify(f.state)}`);
@@ -637,24 +631,43 @@ export class View {
         throw new GriteError('invalid_args', 'labels must be a list of strings');
       }
       for (const label of new Set(f.labels)) {
-        where.push('i.iid IN (SELECT iid FROM labels WHERE label = ?)');
+        where.push(
+          shape === 'in'
+            ? 'i.iid IN (SELECT iid FROM labels WHERE label = ?)'
+            : 'EXISTS (SELECT 1 FROM labels l WHERE l.label = ? AND l.iid = i.iid)',
+        );
         params.push(label);
       }
     }
     if (f.assignee !== undefined) {
       if (typeof f.assignee !== 'string') throw new GriteError('invalid_args', 'assignee must be a string');
-      where.push('i.iid IN (SELECT iid FROM assignees WHERE user = ?)');
+      where.push(
+        shape === 'in'
+          ? 'i.iid IN (SELECT iid FROM assignees WHERE user = ?)'
+          : 'EXISTS (SELECT 1 FROM assignees a WHERE a.user = ? AND a.iid = i.iid)',
+      );
       params.push(f.assignee);
     }
-    if (f.text !== undefined && f.text.trim() !== '') {
-      const match = ftsMatchExpression(f.text);
-      if (match === null) return false;
-      where.push('i.iid IN (SELECT rowid FROM issue_fts WHERE issue_fts MATCH ?)');
-      params.push(match);
+    const text = textFilter(f.text);
+    if (text === false) return false;
+    if (text !== null) {
+      where.push(
+        shape === 'in'
+          ? 'i.iid IN (SELECT rowid FROM issue_fts WHERE issue_fts MATCH ?)'
+          : 'EXISTS (SELECT 1 FROM issue_fts WHERE issue_fts MATCH ? AND issue_fts.rowid = i.iid)',
+      );
+      params.push(text);
     }
     return true;
   }
 
+  /**
+   * Issues matching the filters, one page in the order asked, with the
+   * total. The total is counted first; for label and assignee filters it also
+   * picks the page's plan: with many matches a scan in sort order that checks
+   * each row stops after about limit * issues / total rows; with few it is
+   * cheaper to fetch the matches and sort them.
+   */
   listIssues(q: IssueQuery = {}): IssueListResult {
     const sort = q.sort ?? 'updated';
     if (!(sort in SORT_COLUMN)) throw new GriteError('invalid_args', `unknown sort ${JSON.stringify(sort)}`, { hint: 'use updated, created, id or title' });
@@ -669,28 +682,46 @@ export class View {
     const where: string[] = [];
     const params: unknown[] = [];
     if (!this.filters(q, where, params)) return { issues: [], total: 0, nextCursor: null };
+    const whereSql = (w: string[]) => (w.length === 0 ? '' : `WHERE ${w.join(' AND ')}`);
+    const onlyText = q.state === undefined && (q.labels ?? []).length === 0 && q.assignee === undefined && params.length === 1;
+    // Every issue has exactly one FTS row, so a text-only total is the FTS count.
+    const countSql = onlyText
+      ? 'SELECT count(*) FROM issue_fts WHERE issue_fts MATCH ?'
+      : `SELECT count(*) FROM issues i ${whereSql(where)}`;
+    const text = textFilter(q.text);
+    const selective = (q.labels ?? []).length > 0 || q.assignee !== undefined;
+
     const col = SORT_COLUMN[sort];
     const dir = order === 'asc' ? 'ASC' : 'DESC';
     const cmp = order === 'asc' ? '>' : '<';
-    const pageWhere = [...where];
-    const pageParams = [...params];
-    if (cursor !== null) {
-      if (sort === 'id') {
-        pageWhere.push(`i.issue_id ${cmp} ?`);
-        pageParams.push(cursor.issueId);
-      } else {
-        pageWhere.push(`(${col}, i.issue_id) ${cmp} (?, ?)`);
-        pageParams.push(cursor.value, cursor.issueId);
-      }
-    }
     const orderBy = sort === 'id' ? `i.issue_id ${dir}` : `${col} ${dir}, i.issue_id ${dir}`;
-    const whereSql = (w: string[]) => (w.length === 0 ? '' : `WHERE ${w.join(' AND ')}`);
-    const pageSql = `SELECT ${SUMMARY_COLUMNS} FROM issues i ${whereSql(pageWhere)} ORDER BY ${orderBy} LIMIT ?`;
-    const countSql = `SELECT count(*) FROM issues i ${whereSql(where)}`;
+    const pageSql = (shape: 'in' | 'probe'): { sql: string; params: unknown[] } => {
+      const w: string[] = [];
+      const p: unknown[] = [];
+      this.filters(q, w, p, shape);
+      if (cursor !== null) {
+        if (sort === 'id') {
+          w.push(`i.issue_id ${cmp} ?`);
+          p.push(cursor.issueId);
+        } else {
+          w.push(`(${col}, i.issue_id) ${cmp} (?, ?)`);
+          p.push(cursor.value, cursor.issueId);
+        }
+      }
+      return { sql: `SELECT ${SUMMARY_COLUMNS} FROM issues i ${whereSql(w)} ORDER BY ${orderBy} LIMIT ?`, params: p };
+    };
 
     return this.read(() => {
-      const rows = this.stmt(pageSql).all(...pageParams, limit === 0 ? -1 : limit + 1) as SummaryRow[];
       const total = this.pluck(countSql).get(...params) as number;
+      let shape: 'in' | 'probe' = 'in';
+      // Text stays an IN list: an FTS5 prefix query re-expands its prefix on
+      // every per-row check, which costs milliseconds each.
+      if (selective && text === null && limit > 0 && sort !== 'title' && total > limit) {
+        const issues = (this.pluck('SELECT max(iid) FROM issues').get() as number | null) ?? 0;
+        if (total * total > limit * issues) shape = 'probe';
+      }
+      const page = pageSql(shape);
+      const rows = this.stmt(page.sql).all(...page.params, limit === 0 ? -1 : limit + 1) as SummaryRow[];
       let nextCursor: string | null = null;
       if (limit > 0 && rows.length > limit) {
         rows.length = limit;
@@ -828,7 +859,7 @@ export class View {
     return this.read(() => (this.stmt(sql).all(...params) as SummaryRow[]).map(toSummary));
   }
 
-  private readySql(filter: Omit<TopoFilter, 'state'>, select: string, tail: string): { sql: string; params: unknown[] } {
+  private readySql(filter: Omit<TopoFilter, 'state'>, select: string, tail: string, extra: string[] = []): { sql: string; params: unknown[] } {
     const where = [
       `i.state = 'open'`,
       'i.in_cycle = 0',
@@ -836,7 +867,9 @@ export class View {
                    WHERE d.waiter = i.issue_id AND t.state = 'open')`,
     ];
     const params: unknown[] = [];
-    this.filters({ labels: filter.labels, assignee: filter.assignee }, where, params);
+    // Per-row checks: the scan runs in dependency order and stops at the limit.
+    this.filters({ labels: filter.labels, assignee: filter.assignee }, where, params, 'probe');
+    where.push(...extra);
     return { sql: `SELECT ${select} FROM issues i WHERE ${where.join(' AND ')} ${tail}`, params };
   }
 
@@ -849,6 +882,41 @@ export class View {
     if (!Number.isSafeInteger(n) || n < 0) throw new GriteError('invalid_args', `limit must be a non-negative integer, got ${String(limit)}`);
     const { sql, params } = this.readySql(filter, SUMMARY_COLUMNS, 'ORDER BY i.depth, i.issue_id LIMIT ?');
     return this.read(() => (this.stmt(sql).all(...params, n === 0 ? -1 : n) as SummaryRow[]).map(toSummary));
+  }
+
+  /**
+   * Ready issues a page at a time (dependency order), with their total and a
+   * keyset cursor: the next page starts after the last row's (depth, id).
+   */
+  listReady(q: { limit?: number; cursor?: string | null; labels?: string[]; assignee?: string } = {}): IssueListResult {
+    const limit = q.limit ?? 0;
+    if (!Number.isSafeInteger(limit) || limit < 0) {
+      throw new GriteError('invalid_args', `limit must be a non-negative integer, got ${String(q.limit)}`);
+    }
+    const after = q.cursor === undefined || q.cursor === null || q.cursor === '' ? null : decodeReadyCursor(q.cursor);
+    const filter = { labels: q.labels, assignee: q.assignee };
+    const page = this.readySql(
+      filter,
+      `${SUMMARY_COLUMNS}, i.depth`,
+      'ORDER BY i.depth, i.issue_id LIMIT ?',
+      after === null ? [] : ['(i.depth, i.issue_id) > (?, ?)'],
+    );
+    const count = this.readySql(filter, 'count(*)', '');
+    return this.read(() => {
+      const rows = this.stmt(page.sql).all(
+        ...page.params,
+        ...(after === null ? [] : [after.depth, after.issueId]),
+        limit === 0 ? -1 : limit + 1,
+      ) as (SummaryRow & { depth: number })[];
+      const total = this.pluck(count.sql).get(...count.params) as number;
+      let nextCursor: string | null = null;
+      if (limit > 0 && rows.length > limit) {
+        rows.length = limit;
+        const last = rows[limit - 1]!;
+        nextCursor = encodeReadyCursor(last.depth, u8(last.issue_id));
+      }
+      return { issues: rows.map(toSummary), total, nextCursor };
+    });
   }
 
   /** How many issues are ready. */
@@ -917,6 +985,12 @@ export class View {
       throw toGriteError(e, this.path);
     }
   }
+}
+
+/** The FTS expression for `text`: null when there is no text filter, false when nothing can match. */
+function textFilter(text: string | undefined): string | null | false {
+  if (text === undefined || text.trim() === '') return null;
+  return ftsMatchExpression(text) ?? false;
 }
 
 function hasTables(db: Database.Database): boolean {
