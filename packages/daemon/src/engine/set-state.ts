@@ -6,20 +6,25 @@
  * an issue that was never closed). A retry of a close or reopen that was
  * written is answered as the first attempt was: its event is that last one.
  */
-import { bytesEqual, type Event as CoreEvent, type IssueState as CoreIssueState } from '@grite/core';
+import { toHex, type Event as CoreEvent, type IssueState as CoreIssueState } from '@grite/core';
+import type { IssueWriteResultT } from '@grite/protocol';
 import type { EngineContext } from './context.js';
 import { notFound } from './errors.js';
-import type { IssueWriteResultT } from '@grite/protocol';
 import { alreadyWritten, buildEvents, issueWriteResult, writeIssueEvents } from './write-helpers.js';
 import { requireActor, requireTs, resolveIssue } from './validate.js';
 
-/** The event that last set the issue's state (its events in projection order). */
+/**
+ * The event that set the issue's current state, given its events in
+ * projection order: the later of the last StateChanged and the first
+ * IssueCreated (which opens the issue, and overrides StateChanged events
+ * that sort before it; later IssueCreated events are ignored).
+ */
 function lastStateEvent(events: readonly CoreEvent[]): CoreEvent | null {
-  for (let i = events.length - 1; i >= 0; i--) {
-    const k = events[i]!.kind;
-    if (k.type === 'StateChanged') return events[i]!;
+  const created = events.findIndex((e) => e.kind.type === 'IssueCreated');
+  for (let i = events.length - 1; i > created; i--) {
+    if (events[i]!.kind.type === 'StateChanged') return events[i]!;
   }
-  return events.find((e) => e.kind.type === 'IssueCreated') ?? null;
+  return created >= 0 ? events[created]! : null;
 }
 
 export async function setState(
@@ -35,11 +40,10 @@ export async function setState(
   if (alreadyWritten(ctx, events)) return writeIssueEvents(ctx, issueId, events, state);
 
   const detail = ctx.store.view.getIssue(issueId);
-  if (detail === null) throw notFound(`issue ${Buffer.from(issueId).toString('hex')} does not exist`);
+  if (detail === null) throw notFound(`issue ${toHex(issueId)} does not exist`);
   if (detail.state !== state) return writeIssueEvents(ctx, issueId, events, state);
 
-  const history = ctx.store.view.getIssueEvents(issueId);
-  const setter = lastStateEvent(history.filter((e) => bytesEqual(e.issueId, issueId)));
+  const setter = lastStateEvent(ctx.store.view.getIssueEvents(issueId));
   const head = ctx.store.view.walHead() ?? '';
   return issueWriteResult(issueId, setter === null ? events[0]!.eventId : setter.eventId, head, state);
 }

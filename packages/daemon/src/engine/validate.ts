@@ -4,11 +4,10 @@
  * exist) naming the field, before anything is built or written (DESIGN.md
  * section 5, step 1).
  */
+import { ACTOR_ID_BYTES } from '@grite/core';
 import type { EngineContext } from './context.js';
 import { invalidArgs } from './errors.js';
 
-export const ACTOR_ID_BYTES = 16;
-export const ISSUE_ID_BYTES = 16;
 export const SHA256_BYTES = 32;
 
 /** The request's actor: required for writes, exactly 16 bytes. */

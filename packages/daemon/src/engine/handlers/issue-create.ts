@@ -7,12 +7,11 @@
  * an issue_id that exists, or is queued, with another IssueCreated is a
  * `conflict` (a client reused an id).
  */
-import { toHex, type EventKind as CoreEventKind } from '@grite/core';
-import type { IssueCreate } from '@grite/protocol';
+import { ISSUE_ID_BYTES, toHex, type EventKind as CoreEventKind } from '@grite/core';
+import { ProtocolError, type IssueCreate } from '@grite/protocol';
 import type { EngineContext, HandlerResult } from '../context.js';
-import { ProtocolError } from '@grite/protocol';
 import { alreadyWritten, buildEvents, writeIssueEvents } from '../write-helpers.js';
-import { ISSUE_ID_BYTES, optionalList, requireActor, requireBytes, requireText, requireTs } from '../validate.js';
+import { optionalList, requireActor, requireBytes, requireText, requireTs } from '../validate.js';
 
 export async function issueCreate(ctx: EngineContext, cmd: IssueCreate): Promise<HandlerResult> {
   const actor = requireActor(ctx);
