@@ -7,7 +7,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,7 +32,6 @@ const CLIENTS = 16;
 let xdg: string;
 let repoDir: string;
 let commonDir: string;
-const pids = new Set<number>();
 
 beforeAll(() => {
   spawnSync(process.execPath, [join(pkgDir, '..', '..', 'node_modules', 'typescript', 'bin', 'tsc'), '-b', pkgDir], { stdio: 'ignore' });
@@ -44,16 +43,29 @@ beforeAll(() => {
   commonDir = realpathSync(join(repoDir, '.git'));
 });
 
-afterAll(() => {
-  for (const pid of pids) {
-    let cmd = '';
+/** Daemons of this file's repository, found by their command line. */
+function daemonPids(): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
     try {
-      cmd = readFileSync(`/proc/${pid}/cmdline`, 'latin1');
+      const cmd = readFileSync(`/proc/${name}/cmdline`, 'latin1').split('\0');
+      if (cmd.includes(mainJs) && cmd.includes(commonDir)) out.push(Number(name));
     } catch {
-      continue;
+      // Gone meanwhile.
     }
-    if (cmd.includes(mainJs)) process.kill(pid, 'SIGKILL');
   }
+  return out;
+}
+
+afterAll(async () => {
+  // The daemons started here (the first, killed in the test, and the one the
+  // retries started), by pid; then wait for them to be gone before removing
+  // the directories they write to.
+  const pids = daemonPids();
+  for (const pid of pids) process.kill(pid, 'SIGKILL');
+  const end = Date.now() + 10_000;
+  while (pids.some((p) => isPidAlive(p)) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
   rmSync(repoDir, { recursive: true, force: true });
   rmSync(xdg, { recursive: true, force: true });
 });
@@ -91,7 +103,6 @@ it('keeps every acknowledged event across kill -9, and retries write nothing twi
   const started = await startDaemon(commonDir, { build: BUILD, idleTimeoutS: 0, timeoutMs: 20_000 });
   expect(started).not.toBeNull();
   const daemon = started!.pid;
-  pids.add(daemon);
 
   const conns: ClientConnection[] = [];
   for (let i = 0; i < CLIENTS; i++) {

@@ -39,8 +39,8 @@ beforeAll(() => {
   process.env['XDG_RUNTIME_DIR'] = xdg;
 });
 
-afterAll(() => {
-  killDaemons();
+afterAll(async () => {
+  await killDaemons();
   rmSync(xdg, { recursive: true, force: true });
 });
 
@@ -50,8 +50,9 @@ beforeEach(() => {
   commonDir = realpathSync(join(repoDir, '.git'));
 });
 
-afterEach(() => {
-  killDaemons();
+afterEach(async () => {
+  daemonsOf(commonDir);
+  await killDaemons();
   rmSync(repoDir, { recursive: true, force: true });
 });
 
@@ -77,18 +78,23 @@ function daemonsOf(dir: string): number[] {
   return out;
 }
 
-function killDaemons(): void {
+/** Kills the daemons recorded so far, by pid, and waits for them to be gone. */
+async function killDaemons(): Promise<void> {
+  const killed: number[] = [];
   for (const pid of daemonPids) {
     // Only a process that is still one of our daemons (pids get reused).
     if (isPidAlive(pid) && cmdline(pid).includes(mainJs)) {
       try {
         process.kill(pid, 'SIGKILL');
+        killed.push(pid);
       } catch {
         // Gone meanwhile.
       }
     }
   }
   daemonPids.clear();
+  const end = Date.now() + 10_000;
+  while (killed.some((p) => isPidAlive(p)) && Date.now() < end) await sleep(20);
 }
 
 function sleep(ms: number): Promise<void> {
