@@ -19,6 +19,7 @@ import {
   IssueLinkT,
   IssueShowT,
   IssueUpdateT,
+  IPC_COMMAND_MEMBERS,
   isErrorCode,
   LockAcquireT,
   SCHEMA_VERSION,
@@ -172,6 +173,21 @@ describe('envelope and dispatch', () => {
     const good = encodeRequest({ repo: h.commonDir, command: new HelloT() });
     const resp = decodeResponse(await h.engine.handleBytes(good.subarray(0, good.length - 8)));
     expect(resp.error()!.code()).toBe('ipc_error');
+  });
+
+  it('every command of the schema, with default fields, gets an answer with a registered code', async () => {
+    await h.createIssue('exists');
+    for (const m of IPC_COMMAND_MEMBERS) {
+      const resp = await h.send(new m.objectClass());
+      if (resp.ok) continue;
+      expect({ command: m.name, registered: isErrorCode(resp.error!.code) }).toEqual({ command: m.name, registered: true });
+      if (resp.error!.code === 'ipc_error') expect(resp.error!.message).toBe(`command ${m.name} is not supported by this build`);
+    }
+  });
+
+  it('a bad event cursor is invalid_args', async () => {
+    const a = await h.createIssue('exists');
+    expect((await h.err(new IssueShowT(a, 1, 'bm9wZQ'))).code).toBe('invalid_args');
   });
 
   it('every error answer carries a registered code', async () => {
