@@ -40,7 +40,6 @@ import {
   IssueShowResult,
   IssueState,
   IssueSummary,
-  IssueSummaryT,
   IssueUpdatedT,
   LabelAddedT,
   LabelRemovedT,
@@ -93,19 +92,6 @@ export function depTypeFromWire(t: DepType): CoreDepType {
 
 // ---------------------------------------------------------------- summaries
 
-export function summaryT(s: CoreIssueSummary): IssueSummaryT {
-  return new IssueSummaryT(
-    byteList(s.issueId),
-    s.title,
-    stateToWire(s.state),
-    [...s.labels],
-    [...s.assignees],
-    u64(s.updatedTs),
-    u64(s.createdTs),
-    s.commentCount,
-  );
-}
-
 function stringVector(b: flatbuffers.Builder, items: readonly string[], create: (b: flatbuffers.Builder, data: flatbuffers.Offset[]) => flatbuffers.Offset): flatbuffers.Offset {
   return create(b, items.map((s) => b.createString(s)));
 }
@@ -130,11 +116,6 @@ export function issueListResult(issues: readonly CoreIssueSummary[], total: numb
     if (cursor !== 0) IssueListResult.addNextCursor(b, cursor);
     return IssueListResult.endIssueListResult(b);
   });
-}
-
-/** A size hint for a builder that will hold `n` summaries. */
-export function listSizeHint(n: number): number {
-  return 256 + n * 160;
 }
 
 // ---------------------------------------------------------------- events

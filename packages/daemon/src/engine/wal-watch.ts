@@ -16,8 +16,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-
-export const WAL_REF = 'refs/grite/wal';
+import { WAL_REF } from '@grite/core';
 
 function readOrEmpty(path: string): string {
   try {
