@@ -25,6 +25,7 @@ import {
   SCHEMA_VERSION,
   SyncT,
 } from '@grite/protocol';
+import { DISPATCH } from '../src/engine/index.js';
 import { Harness } from './engine-helpers.js';
 
 let h: Harness;
@@ -173,6 +174,11 @@ describe('envelope and dispatch', () => {
     const good = encodeRequest({ repo: h.commonDir, command: new HelloT() });
     const resp = decodeResponse(await h.engine.handleBytes(good.subarray(0, good.length - 8)));
     expect(resp.error()!.code()).toBe('ipc_error');
+  });
+
+  it('the dispatch table has an entry for every command of the schema', () => {
+    const missing = IPC_COMMAND_MEMBERS.filter((m) => !Object.prototype.hasOwnProperty.call(DISPATCH, m.type)).map((m) => m.name);
+    expect(missing).toEqual([]);
   });
 
   it('every command of the schema, with default fields, gets an answer with a registered code', async () => {

@@ -13,10 +13,11 @@
  *   the whole view);
  * - `unsupported`: answered `ipc_error` "command X is not supported by this
  *   build", with a hint saying where it is served, if anywhere.
- * `satisfies Record<IpcCommand, ...>` makes a union member added to the
- * schema without an entry here a compile error.
+ * Every member of the union has an entry (a test walks IPC_COMMAND_MEMBERS);
+ * a value without one, from a newer client, answers as unsupported.
  */
 import {
+  Batch,
   DaemonStatus,
   DbStats,
   Hello,
@@ -40,6 +41,7 @@ import {
   Rebuild,
 } from '@grite/protocol';
 import type { Handler } from './context.js';
+import { batch } from './handlers/batch.js';
 import { daemonStatus } from './handlers/daemon-status.js';
 import { dbStats } from './handlers/db-stats.js';
 import { hello } from './handlers/hello.js';
@@ -123,7 +125,9 @@ export const DISPATCH = {
   [IpcCommand.DaemonStatus]: served('static', DaemonStatus, daemonStatus),
   [IpcCommand.DaemonStop]: unsupported(DAEMON_ONLY),
   [IpcCommand.Subscribe]: unsupported(DAEMON_ONLY),
-} as const satisfies Record<IpcCommand, DispatchEntry>;
+  [IpcCommand.Batch]: served('serial-write', Batch, batch),
+  [IpcCommand.IssueClaim]: unsupported(LATER),
+} as const satisfies Partial<Record<IpcCommand, DispatchEntry>>;
 
 /** The entry for a command type; an unknown value (a newer client) is unsupported. */
 export function dispatchEntry(type: IpcCommand): DispatchEntry {
