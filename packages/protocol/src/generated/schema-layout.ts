@@ -54,7 +54,7 @@ export interface UnionLayout {
 export const FILE_IDENTIFIER: string | null = "GRT1";
 
 /** Index in OBJECTS of the root type (Message). */
-export const ROOT_OBJECT = 71;
+export const ROOT_OBJECT = 75;
 
 export const OBJECTS: readonly ObjectLayout[] = [
   // 0
@@ -83,34 +83,53 @@ export const OBJECTS: readonly ObjectLayout[] = [
     { name: 'mime', vt: 8, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
   ] },
   // 5
+  { name: 'Batch', struct: false, size: 0, align: 0, fields: [
+    { name: 'requests', vt: 4, kind: FieldKind.VectorTable, size: 4, ref: 34, aux: 0, required: false },
+  ] },
+  // 6
+  { name: 'BatchResult', struct: false, size: 0, align: 0, fields: [
+    { name: 'committed', vt: 4, kind: FieldKind.Scalar, size: 1, ref: -1, aux: 0, required: false },
+    { name: 'wal_head', vt: 6, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
+    { name: 'responses', vt: 8, kind: FieldKind.VectorTable, size: 4, ref: 35, aux: 0, required: false },
+  ] },
+  // 7
+  { name: 'ClaimResult', struct: false, size: 0, align: 0, fields: [
+    { name: 'issue', vt: 4, kind: FieldKind.Table, size: 0, ref: 56, aux: 0, required: false },
+    { name: 'lock', vt: 6, kind: FieldKind.Table, size: 0, ref: 70, aux: 0, required: false },
+    { name: 'already_held', vt: 8, kind: FieldKind.Scalar, size: 1, ref: -1, aux: 0, required: false },
+    { name: 'event_id', vt: 10, kind: FieldKind.VectorScalar, size: 1, ref: -1, aux: 0, required: false },
+    { name: 'wal_head', vt: 12, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
+    { name: 'assignee', vt: 14, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
+  ] },
+  // 8
   { name: 'CodeSymbol', struct: false, size: 0, align: 0, fields: [
     { name: 'name', vt: 4, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'kind', vt: 6, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'line_start', vt: 8, kind: FieldKind.Scalar, size: 4, ref: -1, aux: 0, required: false },
     { name: 'line_end', vt: 10, kind: FieldKind.Scalar, size: 4, ref: -1, aux: 0, required: false },
   ] },
-  // 6
+  // 9
   { name: 'Comment', struct: false, size: 0, align: 0, fields: [
     { name: 'event_id', vt: 4, kind: FieldKind.VectorScalar, size: 1, ref: -1, aux: 0, required: false },
     { name: 'actor', vt: 6, kind: FieldKind.VectorScalar, size: 1, ref: -1, aux: 0, required: false },
     { name: 'ts', vt: 8, kind: FieldKind.Scalar, size: 8, ref: -1, aux: 0, required: false },
     { name: 'body', vt: 10, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
   ] },
-  // 7
+  // 10
   { name: 'CommentAdded', struct: false, size: 0, align: 0, fields: [
     { name: 'body', vt: 4, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
   ] },
-  // 8
+  // 11
   { name: 'ContextUpdated', struct: false, size: 0, align: 0, fields: [
     { name: 'path', vt: 4, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'language', vt: 6, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
-    { name: 'symbols', vt: 8, kind: FieldKind.VectorTable, size: 4, ref: 5, aux: 0, required: false },
+    { name: 'symbols', vt: 8, kind: FieldKind.VectorTable, size: 4, ref: 8, aux: 0, required: false },
     { name: 'summary', vt: 10, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'content_hash', vt: 12, kind: FieldKind.VectorScalar, size: 1, ref: -1, aux: 0, required: false },
   ] },
-  // 9
+  // 12
   { name: 'DaemonStatus', struct: false, size: 0, align: 0, fields: [] },
-  // 10
+  // 13
   { name: 'DaemonStatusResult', struct: false, size: 0, align: 0, fields: [
     { name: 'running', vt: 4, kind: FieldKind.Scalar, size: 1, ref: -1, aux: 0, required: false },
     { name: 'pid', vt: 6, kind: FieldKind.Scalar, size: 4, ref: -1, aux: 0, required: false },
@@ -121,11 +140,11 @@ export const OBJECTS: readonly ObjectLayout[] = [
     { name: 'requests', vt: 16, kind: FieldKind.Scalar, size: 8, ref: -1, aux: 0, required: false },
     { name: 'rss_bytes', vt: 18, kind: FieldKind.Scalar, size: 8, ref: -1, aux: 0, required: false },
   ] },
-  // 11
+  // 14
   { name: 'DaemonStop', struct: false, size: 0, align: 0, fields: [] },
-  // 12
+  // 15
   { name: 'DbStats', struct: false, size: 0, align: 0, fields: [] },
-  // 13
+  // 16
   { name: 'DbStatsResult', struct: false, size: 0, align: 0, fields: [
     { name: 'path', vt: 4, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'size_bytes', vt: 6, kind: FieldKind.Scalar, size: 8, ref: -1, aux: 0, required: false },
@@ -135,30 +154,30 @@ export const OBJECTS: readonly ObjectLayout[] = [
     { name: 'events_since_rebuild', vt: 14, kind: FieldKind.Scalar, size: 4, ref: -1, aux: 0, required: false },
     { name: 'loose_objects', vt: 16, kind: FieldKind.Scalar, size: 4, ref: -1, aux: 0, required: false },
   ] },
-  // 14
+  // 17
   { name: 'DepEdge', struct: false, size: 0, align: 0, fields: [
     { name: 'target', vt: 4, kind: FieldKind.VectorScalar, size: 1, ref: -1, aux: 0, required: false },
     { name: 'dep_type', vt: 6, kind: FieldKind.Scalar, size: 1, ref: -1, aux: 0, required: false },
   ] },
-  // 15
+  // 18
   { name: 'DepListResult', struct: false, size: 0, align: 0, fields: [
     { name: 'issue_id', vt: 4, kind: FieldKind.VectorScalar, size: 1, ref: -1, aux: 0, required: false },
     { name: 'direction', vt: 6, kind: FieldKind.Scalar, size: 1, ref: -1, aux: 0, required: false },
-    { name: 'deps', vt: 8, kind: FieldKind.VectorTable, size: 4, ref: 16, aux: 0, required: false },
+    { name: 'deps', vt: 8, kind: FieldKind.VectorTable, size: 4, ref: 19, aux: 0, required: false },
   ] },
-  // 16
+  // 19
   { name: 'DepRef', struct: false, size: 0, align: 0, fields: [
     { name: 'issue_id', vt: 4, kind: FieldKind.VectorScalar, size: 1, ref: -1, aux: 0, required: false },
     { name: 'dep_type', vt: 6, kind: FieldKind.Scalar, size: 1, ref: -1, aux: 0, required: false },
     { name: 'title', vt: 8, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'state', vt: 10, kind: FieldKind.Scalar, size: 1, ref: -1, aux: 0, required: false },
   ] },
-  // 17
+  // 20
   { name: 'DepTopoResult', struct: false, size: 0, align: 0, fields: [
-    { name: 'issues', vt: 4, kind: FieldKind.VectorTable, size: 4, ref: 52, aux: 0, required: false },
+    { name: 'issues', vt: 4, kind: FieldKind.VectorTable, size: 4, ref: 56, aux: 0, required: false },
     { name: 'order', vt: 6, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
   ] },
-  // 18
+  // 21
   { name: 'DepWriteResult', struct: false, size: 0, align: 0, fields: [
     { name: 'event_id', vt: 4, kind: FieldKind.VectorScalar, size: 1, ref: -1, aux: 0, required: false },
     { name: 'issue_id', vt: 6, kind: FieldKind.VectorScalar, size: 1, ref: -1, aux: 0, required: false },
@@ -167,33 +186,33 @@ export const OBJECTS: readonly ObjectLayout[] = [
     { name: 'action', vt: 12, kind: FieldKind.Scalar, size: 1, ref: -1, aux: 0, required: false },
     { name: 'wal_head', vt: 14, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
   ] },
-  // 19
+  // 22
   { name: 'DependencyAdded', struct: false, size: 0, align: 0, fields: [
     { name: 'target', vt: 4, kind: FieldKind.VectorScalar, size: 1, ref: -1, aux: 0, required: false },
     { name: 'dep_type', vt: 6, kind: FieldKind.Scalar, size: 1, ref: -1, aux: 0, required: false },
   ] },
-  // 20
+  // 23
   { name: 'DependencyRemoved', struct: false, size: 0, align: 0, fields: [
     { name: 'target', vt: 4, kind: FieldKind.VectorScalar, size: 1, ref: -1, aux: 0, required: false },
     { name: 'dep_type', vt: 6, kind: FieldKind.Scalar, size: 1, ref: -1, aux: 0, required: false },
   ] },
-  // 21
+  // 24
   { name: 'Doctor', struct: false, size: 0, align: 0, fields: [
     { name: 'fix', vt: 4, kind: FieldKind.Scalar, size: 1, ref: -1, aux: 0, required: false },
   ] },
-  // 22
+  // 25
   { name: 'DoctorCheck', struct: false, size: 0, align: 0, fields: [
     { name: 'id', vt: 4, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'status', vt: 6, kind: FieldKind.Scalar, size: 1, ref: -1, aux: 0, required: false },
     { name: 'message', vt: 8, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'plan', vt: 10, kind: FieldKind.VectorString, size: 4, ref: -1, aux: 0, required: false },
   ] },
-  // 23
+  // 26
   { name: 'DoctorResult', struct: false, size: 0, align: 0, fields: [
-    { name: 'checks', vt: 4, kind: FieldKind.VectorTable, size: 4, ref: 22, aux: 0, required: false },
+    { name: 'checks', vt: 4, kind: FieldKind.VectorTable, size: 4, ref: 25, aux: 0, required: false },
     { name: 'applied', vt: 6, kind: FieldKind.VectorString, size: 4, ref: -1, aux: 0, required: false },
   ] },
-  // 24
+  // 27
   { name: 'Event', struct: false, size: 0, align: 0, fields: [
     { name: 'event_id', vt: 4, kind: FieldKind.VectorScalar, size: 1, ref: -1, aux: 0, required: false },
     { name: 'issue_id', vt: 6, kind: FieldKind.VectorScalar, size: 1, ref: -1, aux: 0, required: false },
@@ -203,12 +222,12 @@ export const OBJECTS: readonly ObjectLayout[] = [
     { name: 'kind_type', vt: 14, kind: FieldKind.UnionType, size: 1, ref: -1, aux: 0, required: false },
     { name: 'kind', vt: 16, kind: FieldKind.UnionValue, size: 0, ref: 0, aux: 14, required: false },
   ] },
-  // 25
+  // 28
   { name: 'EventApplied', struct: false, size: 0, align: 0, fields: [
     { name: 'issue_id', vt: 4, kind: FieldKind.VectorScalar, size: 1, ref: -1, aux: 0, required: false },
     { name: 'event_id', vt: 6, kind: FieldKind.VectorScalar, size: 1, ref: -1, aux: 0, required: false },
   ] },
-  // 26
+  // 29
   { name: 'Export', struct: false, size: 0, align: 0, fields: [
     { name: 'format', vt: 4, kind: FieldKind.Scalar, size: 1, ref: -1, aux: 0, required: false },
     { name: 'since_ts', vt: 6, kind: FieldKind.Scalar, size: 8, ref: -1, aux: 0, required: false },
@@ -216,35 +235,35 @@ export const OBJECTS: readonly ObjectLayout[] = [
     { name: 'limit', vt: 10, kind: FieldKind.Scalar, size: 4, ref: -1, aux: 0, required: false },
     { name: 'cursor', vt: 12, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
   ] },
-  // 27
+  // 30
   { name: 'ExportResult', struct: false, size: 0, align: 0, fields: [
     { name: 'format', vt: 4, kind: FieldKind.Scalar, size: 1, ref: -1, aux: 0, required: false },
     { name: 'text', vt: 6, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
-    { name: 'issues', vt: 8, kind: FieldKind.VectorTable, size: 4, ref: 43, aux: 0, required: false },
-    { name: 'events', vt: 10, kind: FieldKind.VectorTable, size: 4, ref: 24, aux: 0, required: false },
+    { name: 'issues', vt: 8, kind: FieldKind.VectorTable, size: 4, ref: 47, aux: 0, required: false },
+    { name: 'events', vt: 10, kind: FieldKind.VectorTable, size: 4, ref: 27, aux: 0, required: false },
     { name: 'wal_head', vt: 12, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'next_cursor', vt: 14, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
   ] },
-  // 28
+  // 31
   { name: 'Hello', struct: false, size: 0, align: 0, fields: [
     { name: 'schema_version', vt: 4, kind: FieldKind.Scalar, size: 2, ref: -1, aux: 0, required: false },
     { name: 'build', vt: 6, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'client_kind', vt: 8, kind: FieldKind.Scalar, size: 1, ref: -1, aux: 0, required: false },
   ] },
-  // 29
+  // 32
   { name: 'HelloResult', struct: false, size: 0, align: 0, fields: [
     { name: 'schema_version', vt: 4, kind: FieldKind.Scalar, size: 2, ref: -1, aux: 0, required: false },
     { name: 'build', vt: 6, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'pid', vt: 8, kind: FieldKind.Scalar, size: 4, ref: -1, aux: 0, required: false },
   ] },
-  // 30
+  // 33
   { name: 'IpcError', struct: false, size: 0, align: 0, fields: [
     { name: 'code', vt: 4, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'message', vt: 6, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'hint', vt: 8, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
-    { name: 'details', vt: 10, kind: FieldKind.VectorTable, size: 4, ref: 56, aux: 0, required: false },
+    { name: 'details', vt: 10, kind: FieldKind.VectorTable, size: 4, ref: 60, aux: 0, required: false },
   ] },
-  // 31
+  // 34
   { name: 'IpcRequest', struct: false, size: 0, align: 0, fields: [
     { name: 'schema_version', vt: 4, kind: FieldKind.Scalar, size: 2, ref: -1, aux: 0, required: false },
     { name: 'request_id', vt: 6, kind: FieldKind.VectorScalar, size: 1, ref: -1, aux: 0, required: false },
@@ -253,23 +272,23 @@ export const OBJECTS: readonly ObjectLayout[] = [
     { name: 'command_type', vt: 12, kind: FieldKind.UnionType, size: 1, ref: -1, aux: 0, required: false },
     { name: 'command', vt: 14, kind: FieldKind.UnionValue, size: 0, ref: 1, aux: 12, required: false },
   ] },
-  // 32
+  // 35
   { name: 'IpcResponse', struct: false, size: 0, align: 0, fields: [
     { name: 'schema_version', vt: 4, kind: FieldKind.Scalar, size: 2, ref: -1, aux: 0, required: false },
     { name: 'request_id', vt: 6, kind: FieldKind.VectorScalar, size: 1, ref: -1, aux: 0, required: false },
     { name: 'ok', vt: 8, kind: FieldKind.Scalar, size: 1, ref: -1, aux: 0, required: false },
-    { name: 'error', vt: 10, kind: FieldKind.Table, size: 0, ref: 30, aux: 0, required: false },
+    { name: 'error', vt: 10, kind: FieldKind.Table, size: 0, ref: 33, aux: 0, required: false },
     { name: 'result_type', vt: 12, kind: FieldKind.UnionType, size: 1, ref: -1, aux: 0, required: false },
     { name: 'result', vt: 14, kind: FieldKind.UnionValue, size: 0, ref: 2, aux: 12, required: false },
   ] },
-  // 33
+  // 36
   { name: 'IssueAssign', struct: false, size: 0, align: 0, fields: [
     { name: 'issue', vt: 4, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'ts', vt: 6, kind: FieldKind.Scalar, size: 8, ref: -1, aux: 0, required: false },
     { name: 'users', vt: 8, kind: FieldKind.VectorString, size: 4, ref: -1, aux: 0, required: false },
     { name: 'action', vt: 10, kind: FieldKind.Scalar, size: 1, ref: -1, aux: 0, required: false },
   ] },
-  // 34
+  // 37
   { name: 'IssueAttach', struct: false, size: 0, align: 0, fields: [
     { name: 'issue', vt: 4, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'ts', vt: 6, kind: FieldKind.Scalar, size: 8, ref: -1, aux: 0, required: false },
@@ -277,18 +296,24 @@ export const OBJECTS: readonly ObjectLayout[] = [
     { name: 'sha256', vt: 10, kind: FieldKind.VectorScalar, size: 1, ref: -1, aux: 0, required: false },
     { name: 'mime', vt: 12, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
   ] },
-  // 35
+  // 38
+  { name: 'IssueClaim', struct: false, size: 0, align: 0, fields: [
+    { name: 'issue', vt: 4, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
+    { name: 'ts', vt: 6, kind: FieldKind.Scalar, size: 8, ref: -1, aux: 0, required: false },
+    { name: 'ttl_ms', vt: 8, kind: FieldKind.Scalar, size: 4, ref: -1, aux: 0, required: false },
+  ] },
+  // 39
   { name: 'IssueClose', struct: false, size: 0, align: 0, fields: [
     { name: 'issue', vt: 4, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'ts', vt: 6, kind: FieldKind.Scalar, size: 8, ref: -1, aux: 0, required: false },
   ] },
-  // 36
+  // 40
   { name: 'IssueComment', struct: false, size: 0, align: 0, fields: [
     { name: 'issue', vt: 4, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'ts', vt: 6, kind: FieldKind.Scalar, size: 8, ref: -1, aux: 0, required: false },
     { name: 'body', vt: 8, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
   ] },
-  // 37
+  // 41
   { name: 'IssueCreate', struct: false, size: 0, align: 0, fields: [
     { name: 'issue_id', vt: 4, kind: FieldKind.VectorScalar, size: 1, ref: -1, aux: 0, required: false },
     { name: 'ts', vt: 6, kind: FieldKind.Scalar, size: 8, ref: -1, aux: 0, required: false },
@@ -297,36 +322,36 @@ export const OBJECTS: readonly ObjectLayout[] = [
     { name: 'labels', vt: 12, kind: FieldKind.VectorString, size: 4, ref: -1, aux: 0, required: false },
     { name: 'assignees', vt: 14, kind: FieldKind.VectorString, size: 4, ref: -1, aux: 0, required: false },
   ] },
-  // 38
+  // 42
   { name: 'IssueCreated', struct: false, size: 0, align: 0, fields: [
     { name: 'title', vt: 4, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'body', vt: 6, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'labels', vt: 8, kind: FieldKind.VectorString, size: 4, ref: -1, aux: 0, required: false },
   ] },
-  // 39
+  // 43
   { name: 'IssueDepAdd', struct: false, size: 0, align: 0, fields: [
     { name: 'issue', vt: 4, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'target', vt: 6, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'dep_type', vt: 8, kind: FieldKind.Scalar, size: 1, ref: -1, aux: 0, required: false },
     { name: 'ts', vt: 10, kind: FieldKind.Scalar, size: 8, ref: -1, aux: 0, required: false },
   ] },
-  // 40
+  // 44
   { name: 'IssueDepList', struct: false, size: 0, align: 0, fields: [
     { name: 'issue', vt: 4, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'direction', vt: 6, kind: FieldKind.Scalar, size: 1, ref: -1, aux: 0, required: false },
   ] },
-  // 41
+  // 45
   { name: 'IssueDepRemove', struct: false, size: 0, align: 0, fields: [
     { name: 'issue', vt: 4, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'target', vt: 6, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'dep_type', vt: 8, kind: FieldKind.Scalar, size: 1, ref: -1, aux: 0, required: false },
     { name: 'ts', vt: 10, kind: FieldKind.Scalar, size: 8, ref: -1, aux: 0, required: false },
   ] },
-  // 42
+  // 46
   { name: 'IssueDepTopo', struct: false, size: 0, align: 0, fields: [
     { name: 'state', vt: 4, kind: FieldKind.Scalar, size: 1, ref: -1, aux: 0, required: false },
   ] },
-  // 43
+  // 47
   { name: 'IssueDetail', struct: false, size: 0, align: 0, fields: [
     { name: 'issue_id', vt: 4, kind: FieldKind.VectorScalar, size: 1, ref: -1, aux: 0, required: false },
     { name: 'title', vt: 6, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
@@ -337,26 +362,26 @@ export const OBJECTS: readonly ObjectLayout[] = [
     { name: 'created_ts', vt: 16, kind: FieldKind.Scalar, size: 8, ref: -1, aux: 0, required: false },
     { name: 'comment_count', vt: 18, kind: FieldKind.Scalar, size: 4, ref: -1, aux: 0, required: false },
     { name: 'body', vt: 20, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
-    { name: 'links', vt: 22, kind: FieldKind.VectorTable, size: 4, ref: 59, aux: 0, required: false },
+    { name: 'links', vt: 22, kind: FieldKind.VectorTable, size: 4, ref: 63, aux: 0, required: false },
     { name: 'attachments', vt: 24, kind: FieldKind.VectorTable, size: 4, ref: 3, aux: 0, required: false },
-    { name: 'dependencies', vt: 26, kind: FieldKind.VectorTable, size: 4, ref: 14, aux: 0, required: false },
-    { name: 'comments', vt: 28, kind: FieldKind.VectorTable, size: 4, ref: 6, aux: 0, required: false },
+    { name: 'dependencies', vt: 26, kind: FieldKind.VectorTable, size: 4, ref: 17, aux: 0, required: false },
+    { name: 'comments', vt: 28, kind: FieldKind.VectorTable, size: 4, ref: 9, aux: 0, required: false },
   ] },
-  // 44
+  // 48
   { name: 'IssueLabel', struct: false, size: 0, align: 0, fields: [
     { name: 'issue', vt: 4, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'ts', vt: 6, kind: FieldKind.Scalar, size: 8, ref: -1, aux: 0, required: false },
     { name: 'labels', vt: 8, kind: FieldKind.VectorString, size: 4, ref: -1, aux: 0, required: false },
     { name: 'action', vt: 10, kind: FieldKind.Scalar, size: 1, ref: -1, aux: 0, required: false },
   ] },
-  // 45
+  // 49
   { name: 'IssueLink', struct: false, size: 0, align: 0, fields: [
     { name: 'issue', vt: 4, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'ts', vt: 6, kind: FieldKind.Scalar, size: 8, ref: -1, aux: 0, required: false },
     { name: 'url', vt: 8, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'note', vt: 10, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
   ] },
-  // 46
+  // 50
   { name: 'IssueList', struct: false, size: 0, align: 0, fields: [
     { name: 'state', vt: 4, kind: FieldKind.Scalar, size: 1, ref: -1, aux: 0, required: false },
     { name: 'labels', vt: 6, kind: FieldKind.VectorString, size: 4, ref: -1, aux: 0, required: false },
@@ -366,35 +391,35 @@ export const OBJECTS: readonly ObjectLayout[] = [
     { name: 'limit', vt: 14, kind: FieldKind.Scalar, size: 4, ref: -1, aux: 0, required: false },
     { name: 'cursor', vt: 16, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
   ] },
-  // 47
+  // 51
   { name: 'IssueListResult', struct: false, size: 0, align: 0, fields: [
-    { name: 'issues', vt: 4, kind: FieldKind.VectorTable, size: 4, ref: 52, aux: 0, required: false },
+    { name: 'issues', vt: 4, kind: FieldKind.VectorTable, size: 4, ref: 56, aux: 0, required: false },
     { name: 'total', vt: 6, kind: FieldKind.Scalar, size: 4, ref: -1, aux: 0, required: false },
     { name: 'next_cursor', vt: 8, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
   ] },
-  // 48
+  // 52
   { name: 'IssueReady', struct: false, size: 0, align: 0, fields: [
     { name: 'limit', vt: 4, kind: FieldKind.Scalar, size: 4, ref: -1, aux: 0, required: false },
     { name: 'cursor', vt: 6, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
   ] },
-  // 49
+  // 53
   { name: 'IssueReopen', struct: false, size: 0, align: 0, fields: [
     { name: 'issue', vt: 4, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'ts', vt: 6, kind: FieldKind.Scalar, size: 8, ref: -1, aux: 0, required: false },
   ] },
-  // 50
+  // 54
   { name: 'IssueShow', struct: false, size: 0, align: 0, fields: [
     { name: 'issue', vt: 4, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'event_limit', vt: 6, kind: FieldKind.Scalar, size: 4, ref: -1, aux: 0, required: false },
     { name: 'event_cursor', vt: 8, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
   ] },
-  // 51
+  // 55
   { name: 'IssueShowResult', struct: false, size: 0, align: 0, fields: [
-    { name: 'issue', vt: 4, kind: FieldKind.Table, size: 0, ref: 43, aux: 0, required: false },
-    { name: 'events', vt: 6, kind: FieldKind.VectorTable, size: 4, ref: 24, aux: 0, required: false },
+    { name: 'issue', vt: 4, kind: FieldKind.Table, size: 0, ref: 47, aux: 0, required: false },
+    { name: 'events', vt: 6, kind: FieldKind.VectorTable, size: 4, ref: 27, aux: 0, required: false },
     { name: 'next_event_cursor', vt: 8, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
   ] },
-  // 52
+  // 56
   { name: 'IssueSummary', struct: false, size: 0, align: 0, fields: [
     { name: 'issue_id', vt: 4, kind: FieldKind.VectorScalar, size: 1, ref: -1, aux: 0, required: false },
     { name: 'title', vt: 6, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
@@ -405,40 +430,40 @@ export const OBJECTS: readonly ObjectLayout[] = [
     { name: 'created_ts', vt: 16, kind: FieldKind.Scalar, size: 8, ref: -1, aux: 0, required: false },
     { name: 'comment_count', vt: 18, kind: FieldKind.Scalar, size: 4, ref: -1, aux: 0, required: false },
   ] },
-  // 53
+  // 57
   { name: 'IssueUpdate', struct: false, size: 0, align: 0, fields: [
     { name: 'issue', vt: 4, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'ts', vt: 6, kind: FieldKind.Scalar, size: 8, ref: -1, aux: 0, required: false },
     { name: 'title', vt: 8, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'body', vt: 10, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
   ] },
-  // 54
+  // 58
   { name: 'IssueUpdated', struct: false, size: 0, align: 0, fields: [
     { name: 'title', vt: 4, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'body', vt: 6, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
   ] },
-  // 55
+  // 59
   { name: 'IssueWriteResult', struct: false, size: 0, align: 0, fields: [
     { name: 'issue_id', vt: 4, kind: FieldKind.VectorScalar, size: 1, ref: -1, aux: 0, required: false },
     { name: 'event_id', vt: 6, kind: FieldKind.VectorScalar, size: 1, ref: -1, aux: 0, required: false },
     { name: 'wal_head', vt: 8, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'state', vt: 10, kind: FieldKind.Scalar, size: 1, ref: -1, aux: 0, required: false },
   ] },
-  // 56
+  // 60
   { name: 'KeyValue', struct: false, size: 0, align: 0, fields: [
     { name: 'key', vt: 4, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'value', vt: 6, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'values', vt: 8, kind: FieldKind.VectorString, size: 4, ref: -1, aux: 0, required: false },
   ] },
-  // 57
+  // 61
   { name: 'LabelAdded', struct: false, size: 0, align: 0, fields: [
     { name: 'label', vt: 4, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
   ] },
-  // 58
+  // 62
   { name: 'LabelRemoved', struct: false, size: 0, align: 0, fields: [
     { name: 'label', vt: 4, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
   ] },
-  // 59
+  // 63
   { name: 'Link', struct: false, size: 0, align: 0, fields: [
     { name: 'url', vt: 4, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'note', vt: 6, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
@@ -446,124 +471,124 @@ export const OBJECTS: readonly ObjectLayout[] = [
     { name: 'actor', vt: 10, kind: FieldKind.VectorScalar, size: 1, ref: -1, aux: 0, required: false },
     { name: 'ts', vt: 12, kind: FieldKind.Scalar, size: 8, ref: -1, aux: 0, required: false },
   ] },
-  // 60
+  // 64
   { name: 'LinkAdded', struct: false, size: 0, align: 0, fields: [
     { name: 'url', vt: 4, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'note', vt: 6, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
   ] },
-  // 61
+  // 65
   { name: 'LockAcquire', struct: false, size: 0, align: 0, fields: [
     { name: 'resource', vt: 4, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'ttl_ms', vt: 6, kind: FieldKind.Scalar, size: 4, ref: -1, aux: 0, required: false },
   ] },
-  // 62
+  // 66
   { name: 'LockChanged', struct: false, size: 0, align: 0, fields: [
     { name: 'resource', vt: 4, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
   ] },
-  // 63
+  // 67
   { name: 'LockConflict', struct: false, size: 0, align: 0, fields: [
     { name: 'resource', vt: 4, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
-    { name: 'held', vt: 6, kind: FieldKind.Table, size: 0, ref: 66, aux: 0, required: false },
+    { name: 'held', vt: 6, kind: FieldKind.Table, size: 0, ref: 70, aux: 0, required: false },
   ] },
-  // 64
+  // 68
   { name: 'LockGc', struct: false, size: 0, align: 0, fields: [] },
-  // 65
+  // 69
   { name: 'LockGcResult', struct: false, size: 0, align: 0, fields: [
     { name: 'expired_pruned', vt: 4, kind: FieldKind.Scalar, size: 4, ref: -1, aux: 0, required: false },
   ] },
-  // 66
+  // 70
   { name: 'LockInfo', struct: false, size: 0, align: 0, fields: [
     { name: 'resource', vt: 4, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'owner', vt: 6, kind: FieldKind.VectorScalar, size: 1, ref: -1, aux: 0, required: false },
     { name: 'nonce', vt: 8, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'expires_unix_ms', vt: 10, kind: FieldKind.Scalar, size: 8, ref: -1, aux: 0, required: false },
   ] },
-  // 67
+  // 71
   { name: 'LockRelease', struct: false, size: 0, align: 0, fields: [
     { name: 'resource', vt: 4, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
   ] },
-  // 68
+  // 72
   { name: 'LockRenew', struct: false, size: 0, align: 0, fields: [
     { name: 'resource', vt: 4, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'ttl_ms', vt: 6, kind: FieldKind.Scalar, size: 4, ref: -1, aux: 0, required: false },
   ] },
-  // 69
+  // 73
   { name: 'LockStatus', struct: false, size: 0, align: 0, fields: [
     { name: 'prefix', vt: 4, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
   ] },
-  // 70
+  // 74
   { name: 'LockStatusResult', struct: false, size: 0, align: 0, fields: [
-    { name: 'locks', vt: 4, kind: FieldKind.VectorTable, size: 4, ref: 66, aux: 0, required: false },
-    { name: 'conflicts', vt: 6, kind: FieldKind.VectorTable, size: 4, ref: 63, aux: 0, required: false },
+    { name: 'locks', vt: 4, kind: FieldKind.VectorTable, size: 4, ref: 70, aux: 0, required: false },
+    { name: 'conflicts', vt: 6, kind: FieldKind.VectorTable, size: 4, ref: 67, aux: 0, required: false },
   ] },
-  // 71
+  // 75
   { name: 'Message', struct: false, size: 0, align: 0, fields: [
     { name: 'body_type', vt: 4, kind: FieldKind.UnionType, size: 1, ref: -1, aux: 0, required: false },
     { name: 'body', vt: 6, kind: FieldKind.UnionValue, size: 0, ref: 3, aux: 4, required: false },
   ] },
-  // 72
+  // 76
   { name: 'Notification', struct: false, size: 0, align: 0, fields: [
     { name: 'schema_version', vt: 4, kind: FieldKind.Scalar, size: 2, ref: -1, aux: 0, required: false },
     { name: 'request_id', vt: 6, kind: FieldKind.VectorScalar, size: 1, ref: -1, aux: 0, required: false },
     { name: 'kind_type', vt: 8, kind: FieldKind.UnionType, size: 1, ref: -1, aux: 0, required: false },
     { name: 'kind', vt: 10, kind: FieldKind.UnionValue, size: 0, ref: 4, aux: 8, required: false },
   ] },
-  // 73
+  // 77
   { name: 'ProjectContextUpdated', struct: false, size: 0, align: 0, fields: [
     { name: 'key', vt: 4, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'value', vt: 6, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
   ] },
-  // 74
+  // 78
   { name: 'Rebuild', struct: false, size: 0, align: 0, fields: [
     { name: 'from_snapshot', vt: 4, kind: FieldKind.Scalar, size: 1, ref: -1, aux: 0, required: false },
   ] },
-  // 75
+  // 79
   { name: 'RebuildResult', struct: false, size: 0, align: 0, fields: [
     { name: 'wal_head', vt: 4, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'event_count', vt: 6, kind: FieldKind.Scalar, size: 4, ref: -1, aux: 0, required: false },
     { name: 'from_snapshot', vt: 8, kind: FieldKind.Scalar, size: 1, ref: -1, aux: 0, required: false },
   ] },
-  // 76
+  // 80
   { name: 'SnapshotCreate', struct: false, size: 0, align: 0, fields: [] },
-  // 77
+  // 81
   { name: 'SnapshotCreated', struct: false, size: 0, align: 0, fields: [
     { name: 'ref', vt: 4, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
   ] },
-  // 78
+  // 82
   { name: 'SnapshotGc', struct: false, size: 0, align: 0, fields: [
     { name: 'keep', vt: 4, kind: FieldKind.Scalar, size: 4, ref: -1, aux: 0, required: false },
   ] },
-  // 79
+  // 83
   { name: 'SnapshotGcResult', struct: false, size: 0, align: 0, fields: [
     { name: 'deleted', vt: 4, kind: FieldKind.VectorString, size: 4, ref: -1, aux: 0, required: false },
     { name: 'kept', vt: 6, kind: FieldKind.Scalar, size: 4, ref: -1, aux: 0, required: false },
   ] },
-  // 80
+  // 84
   { name: 'SnapshotInfo', struct: false, size: 0, align: 0, fields: [
     { name: 'ref', vt: 4, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'created_ts', vt: 6, kind: FieldKind.Scalar, size: 8, ref: -1, aux: 0, required: false },
     { name: 'wal_head', vt: 8, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'event_count', vt: 10, kind: FieldKind.Scalar, size: 4, ref: -1, aux: 0, required: false },
   ] },
-  // 81
+  // 85
   { name: 'SnapshotList', struct: false, size: 0, align: 0, fields: [] },
-  // 82
+  // 86
   { name: 'SnapshotListResult', struct: false, size: 0, align: 0, fields: [
-    { name: 'snapshots', vt: 4, kind: FieldKind.VectorTable, size: 4, ref: 80, aux: 0, required: false },
+    { name: 'snapshots', vt: 4, kind: FieldKind.VectorTable, size: 4, ref: 84, aux: 0, required: false },
   ] },
-  // 83
+  // 87
   { name: 'StateChanged', struct: false, size: 0, align: 0, fields: [
     { name: 'state', vt: 4, kind: FieldKind.Scalar, size: 1, ref: -1, aux: 0, required: false },
   ] },
-  // 84
+  // 88
   { name: 'Subscribe', struct: false, size: 0, align: 0, fields: [] },
-  // 85
+  // 89
   { name: 'Sync', struct: false, size: 0, align: 0, fields: [
     { name: 'remote', vt: 4, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'pull', vt: 6, kind: FieldKind.Scalar, size: 1, ref: -1, aux: 0, required: false },
     { name: 'push', vt: 8, kind: FieldKind.Scalar, size: 1, ref: -1, aux: 0, required: false },
   ] },
-  // 86
+  // 90
   { name: 'SyncResult', struct: false, size: 0, align: 0, fields: [
     { name: 'pulled', vt: 4, kind: FieldKind.Scalar, size: 1, ref: -1, aux: 0, required: false },
     { name: 'pushed', vt: 6, kind: FieldKind.Scalar, size: 1, ref: -1, aux: 0, required: false },
@@ -573,21 +598,21 @@ export const OBJECTS: readonly ObjectLayout[] = [
     { name: 'remote_wal_head', vt: 14, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'remote', vt: 16, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
   ] },
-  // 87
+  // 91
   { name: 'UnknownKind', struct: false, size: 0, align: 0, fields: [
     { name: 'tag', vt: 4, kind: FieldKind.Scalar, size: 4, ref: -1, aux: 0, required: false },
     { name: 'payload_cbor', vt: 6, kind: FieldKind.VectorScalar, size: 1, ref: -1, aux: 0, required: false },
   ] },
-  // 88
+  // 92
   { name: 'WalSynced', struct: false, size: 0, align: 0, fields: [
     { name: 'wal_head', vt: 4, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
   ] },
 ];
 
 export const UNIONS: readonly UnionLayout[] = [
-  { name: 'EventKind', members: [[1, 38], [2, 54], [3, 7], [4, 57], [5, 58], [6, 83], [7, 60], [8, 1], [9, 2], [10, 4], [11, 19], [12, 20], [13, 8], [14, 73], [15, 87]] },
-  { name: 'IpcCommand', members: [[1, 28], [2, 37], [3, 46], [4, 50], [5, 53], [6, 36], [7, 35], [8, 49], [9, 44], [10, 33], [11, 45], [12, 34], [13, 39], [14, 41], [15, 40], [16, 42], [17, 48], [18, 85], [19, 61], [20, 68], [21, 67], [22, 69], [23, 64], [24, 21], [25, 74], [26, 76], [27, 81], [28, 78], [29, 26], [30, 12], [31, 9], [32, 11], [33, 84]] },
-  { name: 'IpcResult', members: [[1, 29], [2, 47], [3, 55], [4, 51], [5, 18], [6, 15], [7, 17], [8, 86], [9, 66], [10, 70], [11, 65], [12, 23], [13, 75], [14, 80], [15, 82], [16, 79], [17, 27], [18, 13], [19, 10], [20, 0]] },
-  { name: 'MessageBody', members: [[1, 31], [2, 32], [3, 72]] },
-  { name: 'NotificationKind', members: [[1, 25], [2, 88], [3, 62], [4, 77]] },
+  { name: 'EventKind', members: [[1, 42], [2, 58], [3, 10], [4, 61], [5, 62], [6, 87], [7, 64], [8, 1], [9, 2], [10, 4], [11, 22], [12, 23], [13, 11], [14, 77], [15, 91]] },
+  { name: 'IpcCommand', members: [[1, 31], [2, 41], [3, 50], [4, 54], [5, 57], [6, 40], [7, 39], [8, 53], [9, 48], [10, 36], [11, 49], [12, 37], [13, 43], [14, 45], [15, 44], [16, 46], [17, 52], [18, 89], [19, 65], [20, 72], [21, 71], [22, 73], [23, 68], [24, 24], [25, 78], [26, 80], [27, 85], [28, 82], [29, 29], [30, 15], [31, 12], [32, 14], [33, 88], [34, 5], [35, 38]] },
+  { name: 'IpcResult', members: [[1, 32], [2, 51], [3, 59], [4, 55], [5, 21], [6, 18], [7, 20], [8, 90], [9, 70], [10, 74], [11, 69], [12, 26], [13, 79], [14, 84], [15, 86], [16, 83], [17, 30], [18, 16], [19, 13], [20, 0], [21, 6], [22, 7]] },
+  { name: 'MessageBody', members: [[1, 34], [2, 35], [3, 76]] },
+  { name: 'NotificationKind', members: [[1, 28], [2, 92], [3, 66], [4, 81]] },
 ];

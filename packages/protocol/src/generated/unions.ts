@@ -9,6 +9,9 @@ import { AssigneeAdded, AssigneeAddedT } from './grite/ipc/assignee-added.js';
 import { AssigneeRemoved, AssigneeRemovedT } from './grite/ipc/assignee-removed.js';
 import { AttachmentAdded, AttachmentAddedT } from './grite/ipc/attachment-added.js';
 import { Attachment, AttachmentT } from './grite/ipc/attachment.js';
+import { BatchResult, BatchResultT } from './grite/ipc/batch-result.js';
+import { Batch, BatchT } from './grite/ipc/batch.js';
+import { ClaimResult, ClaimResultT } from './grite/ipc/claim-result.js';
 import { CodeSymbol, CodeSymbolT } from './grite/ipc/code-symbol.js';
 import { CommentAdded, CommentAddedT } from './grite/ipc/comment-added.js';
 import { Comment, CommentT } from './grite/ipc/comment.js';
@@ -42,6 +45,7 @@ import { IpcResponse, IpcResponseT } from './grite/ipc/ipc-response.js';
 import { IpcResult } from './grite/ipc/ipc-result.js';
 import { IssueAssign, IssueAssignT } from './grite/ipc/issue-assign.js';
 import { IssueAttach, IssueAttachT } from './grite/ipc/issue-attach.js';
+import { IssueClaim, IssueClaimT } from './grite/ipc/issue-claim.js';
 import { IssueClose, IssueCloseT } from './grite/ipc/issue-close.js';
 import { IssueComment, IssueCommentT } from './grite/ipc/issue-comment.js';
 import { IssueCreate, IssueCreateT } from './grite/ipc/issue-create.js';
@@ -183,7 +187,9 @@ export type IpcCommandObject =
   | DbStatsT
   | DaemonStatusT
   | DaemonStopT
-  | SubscribeT;
+  | SubscribeT
+  | BatchT
+  | IssueClaimT;
 
 /** Every member of the IpcCommand union, in type-value order. */
 export const IPC_COMMAND_MEMBERS: readonly UnionMember<IpcCommand, IpcCommandObject>[] = [
@@ -220,6 +226,8 @@ export const IPC_COMMAND_MEMBERS: readonly UnionMember<IpcCommand, IpcCommandObj
   { type: IpcCommand.DaemonStatus, name: 'DaemonStatus', objectClass: DaemonStatusT, accessorClass: DaemonStatus },
   { type: IpcCommand.DaemonStop, name: 'DaemonStop', objectClass: DaemonStopT, accessorClass: DaemonStop },
   { type: IpcCommand.Subscribe, name: 'Subscribe', objectClass: SubscribeT, accessorClass: Subscribe },
+  { type: IpcCommand.Batch, name: 'Batch', objectClass: BatchT, accessorClass: Batch },
+  { type: IpcCommand.IssueClaim, name: 'IssueClaim', objectClass: IssueClaimT, accessorClass: IssueClaim },
 ];
 
 /** Any object-API member of the IpcResult union. */
@@ -243,7 +251,9 @@ export type IpcResultObject =
   | ExportResultT
   | DbStatsResultT
   | DaemonStatusResultT
-  | AckT;
+  | AckT
+  | BatchResultT
+  | ClaimResultT;
 
 /** Every member of the IpcResult union, in type-value order. */
 export const IPC_RESULT_MEMBERS: readonly UnionMember<IpcResult, IpcResultObject>[] = [
@@ -267,6 +277,8 @@ export const IPC_RESULT_MEMBERS: readonly UnionMember<IpcResult, IpcResultObject
   { type: IpcResult.DbStatsResult, name: 'DbStatsResult', objectClass: DbStatsResultT, accessorClass: DbStatsResult },
   { type: IpcResult.DaemonStatusResult, name: 'DaemonStatusResult', objectClass: DaemonStatusResultT, accessorClass: DaemonStatusResult },
   { type: IpcResult.Ack, name: 'Ack', objectClass: AckT, accessorClass: Ack },
+  { type: IpcResult.BatchResult, name: 'BatchResult', objectClass: BatchResultT, accessorClass: BatchResult },
+  { type: IpcResult.ClaimResult, name: 'ClaimResult', objectClass: ClaimResultT, accessorClass: ClaimResult },
 ];
 
 /** Any object-API member of the MessageBody union. */
@@ -304,6 +316,9 @@ export const TABLE_CLASSES: Readonly<Record<string, TableClasses>> = {
   AssigneeRemoved: { objectClass: AssigneeRemovedT, accessorClass: AssigneeRemoved },
   Attachment: { objectClass: AttachmentT, accessorClass: Attachment },
   AttachmentAdded: { objectClass: AttachmentAddedT, accessorClass: AttachmentAdded },
+  Batch: { objectClass: BatchT, accessorClass: Batch },
+  BatchResult: { objectClass: BatchResultT, accessorClass: BatchResult },
+  ClaimResult: { objectClass: ClaimResultT, accessorClass: ClaimResult },
   CodeSymbol: { objectClass: CodeSymbolT, accessorClass: CodeSymbol },
   Comment: { objectClass: CommentT, accessorClass: Comment },
   CommentAdded: { objectClass: CommentAddedT, accessorClass: CommentAdded },
@@ -334,6 +349,7 @@ export const TABLE_CLASSES: Readonly<Record<string, TableClasses>> = {
   IpcResponse: { objectClass: IpcResponseT, accessorClass: IpcResponse },
   IssueAssign: { objectClass: IssueAssignT, accessorClass: IssueAssign },
   IssueAttach: { objectClass: IssueAttachT, accessorClass: IssueAttach },
+  IssueClaim: { objectClass: IssueClaimT, accessorClass: IssueClaim },
   IssueClose: { objectClass: IssueCloseT, accessorClass: IssueClose },
   IssueComment: { objectClass: IssueCommentT, accessorClass: IssueComment },
   IssueCreate: { objectClass: IssueCreateT, accessorClass: IssueCreate },

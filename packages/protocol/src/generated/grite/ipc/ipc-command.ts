@@ -7,6 +7,7 @@
 
 /* eslint-disable @typescript-eslint/no-unused-vars, @typescript-eslint/no-explicit-any, @typescript-eslint/no-non-null-assertion */
 
+import { Batch, BatchT } from './batch.js';
 import { DaemonStatus, DaemonStatusT } from './daemon-status.js';
 import { DaemonStop, DaemonStopT } from './daemon-stop.js';
 import { DbStats, DbStatsT } from './db-stats.js';
@@ -15,6 +16,7 @@ import { Export, ExportT } from './export.js';
 import { Hello, HelloT } from './hello.js';
 import { IssueAssign, IssueAssignT } from './issue-assign.js';
 import { IssueAttach, IssueAttachT } from './issue-attach.js';
+import { IssueClaim, IssueClaimT } from './issue-claim.js';
 import { IssueClose, IssueCloseT } from './issue-close.js';
 import { IssueComment, IssueCommentT } from './issue-comment.js';
 import { IssueCreate, IssueCreateT } from './issue-create.js';
@@ -76,13 +78,15 @@ export enum IpcCommand {
   DbStats = 30,
   DaemonStatus = 31,
   DaemonStop = 32,
-  Subscribe = 33
+  Subscribe = 33,
+  Batch = 34,
+  IssueClaim = 35
 }
 
 export function unionToIpcCommand(
   type: IpcCommand,
-  accessor: (obj:DaemonStatus|DaemonStop|DbStats|Doctor|Export|Hello|IssueAssign|IssueAttach|IssueClose|IssueComment|IssueCreate|IssueDepAdd|IssueDepList|IssueDepRemove|IssueDepTopo|IssueLabel|IssueLink|IssueList|IssueReady|IssueReopen|IssueShow|IssueUpdate|LockAcquire|LockGc|LockRelease|LockRenew|LockStatus|Rebuild|SnapshotCreate|SnapshotGc|SnapshotList|Subscribe|Sync) => DaemonStatus|DaemonStop|DbStats|Doctor|Export|Hello|IssueAssign|IssueAttach|IssueClose|IssueComment|IssueCreate|IssueDepAdd|IssueDepList|IssueDepRemove|IssueDepTopo|IssueLabel|IssueLink|IssueList|IssueReady|IssueReopen|IssueShow|IssueUpdate|LockAcquire|LockGc|LockRelease|LockRenew|LockStatus|Rebuild|SnapshotCreate|SnapshotGc|SnapshotList|Subscribe|Sync|null
-): DaemonStatus|DaemonStop|DbStats|Doctor|Export|Hello|IssueAssign|IssueAttach|IssueClose|IssueComment|IssueCreate|IssueDepAdd|IssueDepList|IssueDepRemove|IssueDepTopo|IssueLabel|IssueLink|IssueList|IssueReady|IssueReopen|IssueShow|IssueUpdate|LockAcquire|LockGc|LockRelease|LockRenew|LockStatus|Rebuild|SnapshotCreate|SnapshotGc|SnapshotList|Subscribe|Sync|null {
+  accessor: (obj:Batch|DaemonStatus|DaemonStop|DbStats|Doctor|Export|Hello|IssueAssign|IssueAttach|IssueClaim|IssueClose|IssueComment|IssueCreate|IssueDepAdd|IssueDepList|IssueDepRemove|IssueDepTopo|IssueLabel|IssueLink|IssueList|IssueReady|IssueReopen|IssueShow|IssueUpdate|LockAcquire|LockGc|LockRelease|LockRenew|LockStatus|Rebuild|SnapshotCreate|SnapshotGc|SnapshotList|Subscribe|Sync) => Batch|DaemonStatus|DaemonStop|DbStats|Doctor|Export|Hello|IssueAssign|IssueAttach|IssueClaim|IssueClose|IssueComment|IssueCreate|IssueDepAdd|IssueDepList|IssueDepRemove|IssueDepTopo|IssueLabel|IssueLink|IssueList|IssueReady|IssueReopen|IssueShow|IssueUpdate|LockAcquire|LockGc|LockRelease|LockRenew|LockStatus|Rebuild|SnapshotCreate|SnapshotGc|SnapshotList|Subscribe|Sync|null
+): Batch|DaemonStatus|DaemonStop|DbStats|Doctor|Export|Hello|IssueAssign|IssueAttach|IssueClaim|IssueClose|IssueComment|IssueCreate|IssueDepAdd|IssueDepList|IssueDepRemove|IssueDepTopo|IssueLabel|IssueLink|IssueList|IssueReady|IssueReopen|IssueShow|IssueUpdate|LockAcquire|LockGc|LockRelease|LockRenew|LockStatus|Rebuild|SnapshotCreate|SnapshotGc|SnapshotList|Subscribe|Sync|null {
   switch(IpcCommand[type]) {
     case 'NONE': return null; 
     case 'Hello': return accessor(new Hello())! as Hello;
@@ -118,15 +122,17 @@ export function unionToIpcCommand(
     case 'DaemonStatus': return accessor(new DaemonStatus())! as DaemonStatus;
     case 'DaemonStop': return accessor(new DaemonStop())! as DaemonStop;
     case 'Subscribe': return accessor(new Subscribe())! as Subscribe;
+    case 'Batch': return accessor(new Batch())! as Batch;
+    case 'IssueClaim': return accessor(new IssueClaim())! as IssueClaim;
     default: return null;
   }
 }
 
 export function unionListToIpcCommand(
   type: IpcCommand, 
-  accessor: (index: number, obj:DaemonStatus|DaemonStop|DbStats|Doctor|Export|Hello|IssueAssign|IssueAttach|IssueClose|IssueComment|IssueCreate|IssueDepAdd|IssueDepList|IssueDepRemove|IssueDepTopo|IssueLabel|IssueLink|IssueList|IssueReady|IssueReopen|IssueShow|IssueUpdate|LockAcquire|LockGc|LockRelease|LockRenew|LockStatus|Rebuild|SnapshotCreate|SnapshotGc|SnapshotList|Subscribe|Sync) => DaemonStatus|DaemonStop|DbStats|Doctor|Export|Hello|IssueAssign|IssueAttach|IssueClose|IssueComment|IssueCreate|IssueDepAdd|IssueDepList|IssueDepRemove|IssueDepTopo|IssueLabel|IssueLink|IssueList|IssueReady|IssueReopen|IssueShow|IssueUpdate|LockAcquire|LockGc|LockRelease|LockRenew|LockStatus|Rebuild|SnapshotCreate|SnapshotGc|SnapshotList|Subscribe|Sync|null, 
+  accessor: (index: number, obj:Batch|DaemonStatus|DaemonStop|DbStats|Doctor|Export|Hello|IssueAssign|IssueAttach|IssueClaim|IssueClose|IssueComment|IssueCreate|IssueDepAdd|IssueDepList|IssueDepRemove|IssueDepTopo|IssueLabel|IssueLink|IssueList|IssueReady|IssueReopen|IssueShow|IssueUpdate|LockAcquire|LockGc|LockRelease|LockRenew|LockStatus|Rebuild|SnapshotCreate|SnapshotGc|SnapshotList|Subscribe|Sync) => Batch|DaemonStatus|DaemonStop|DbStats|Doctor|Export|Hello|IssueAssign|IssueAttach|IssueClaim|IssueClose|IssueComment|IssueCreate|IssueDepAdd|IssueDepList|IssueDepRemove|IssueDepTopo|IssueLabel|IssueLink|IssueList|IssueReady|IssueReopen|IssueShow|IssueUpdate|LockAcquire|LockGc|LockRelease|LockRenew|LockStatus|Rebuild|SnapshotCreate|SnapshotGc|SnapshotList|Subscribe|Sync|null, 
   index: number
-): DaemonStatus|DaemonStop|DbStats|Doctor|Export|Hello|IssueAssign|IssueAttach|IssueClose|IssueComment|IssueCreate|IssueDepAdd|IssueDepList|IssueDepRemove|IssueDepTopo|IssueLabel|IssueLink|IssueList|IssueReady|IssueReopen|IssueShow|IssueUpdate|LockAcquire|LockGc|LockRelease|LockRenew|LockStatus|Rebuild|SnapshotCreate|SnapshotGc|SnapshotList|Subscribe|Sync|null {
+): Batch|DaemonStatus|DaemonStop|DbStats|Doctor|Export|Hello|IssueAssign|IssueAttach|IssueClaim|IssueClose|IssueComment|IssueCreate|IssueDepAdd|IssueDepList|IssueDepRemove|IssueDepTopo|IssueLabel|IssueLink|IssueList|IssueReady|IssueReopen|IssueShow|IssueUpdate|LockAcquire|LockGc|LockRelease|LockRenew|LockStatus|Rebuild|SnapshotCreate|SnapshotGc|SnapshotList|Subscribe|Sync|null {
   switch(IpcCommand[type]) {
     case 'NONE': return null; 
     case 'Hello': return accessor(index, new Hello())! as Hello;
@@ -162,6 +168,8 @@ export function unionListToIpcCommand(
     case 'DaemonStatus': return accessor(index, new DaemonStatus())! as DaemonStatus;
     case 'DaemonStop': return accessor(index, new DaemonStop())! as DaemonStop;
     case 'Subscribe': return accessor(index, new Subscribe())! as Subscribe;
+    case 'Batch': return accessor(index, new Batch())! as Batch;
+    case 'IssueClaim': return accessor(index, new IssueClaim())! as IssueClaim;
     default: return null;
   }
 }

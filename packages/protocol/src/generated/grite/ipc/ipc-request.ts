@@ -9,6 +9,7 @@
 
 import * as flatbuffers from 'flatbuffers';
 
+import { Batch, BatchT } from './batch.js';
 import { DaemonStatus, DaemonStatusT } from './daemon-status.js';
 import { DaemonStop, DaemonStopT } from './daemon-stop.js';
 import { DbStats, DbStatsT } from './db-stats.js';
@@ -18,6 +19,7 @@ import { Hello, HelloT } from './hello.js';
 import { IpcCommand, unionToIpcCommand, unionListToIpcCommand } from './ipc-command.js';
 import { IssueAssign, IssueAssignT } from './issue-assign.js';
 import { IssueAttach, IssueAttachT } from './issue-attach.js';
+import { IssueClaim, IssueClaimT } from './issue-claim.js';
 import { IssueClose, IssueCloseT } from './issue-close.js';
 import { IssueComment, IssueCommentT } from './issue-comment.js';
 import { IssueCreate, IssueCreateT } from './issue-create.js';
@@ -229,7 +231,7 @@ constructor(
   public repo: string|Uint8Array|null = null,
   public actorId: (number)[] = [],
   public commandType: IpcCommand = IpcCommand.NONE,
-  public command: DaemonStatusT|DaemonStopT|DbStatsT|DoctorT|ExportT|HelloT|IssueAssignT|IssueAttachT|IssueCloseT|IssueCommentT|IssueCreateT|IssueDepAddT|IssueDepListT|IssueDepRemoveT|IssueDepTopoT|IssueLabelT|IssueLinkT|IssueListT|IssueReadyT|IssueReopenT|IssueShowT|IssueUpdateT|LockAcquireT|LockGcT|LockReleaseT|LockRenewT|LockStatusT|RebuildT|SnapshotCreateT|SnapshotGcT|SnapshotListT|SubscribeT|SyncT|null = null
+  public command: BatchT|DaemonStatusT|DaemonStopT|DbStatsT|DoctorT|ExportT|HelloT|IssueAssignT|IssueAttachT|IssueClaimT|IssueCloseT|IssueCommentT|IssueCreateT|IssueDepAddT|IssueDepListT|IssueDepRemoveT|IssueDepTopoT|IssueLabelT|IssueLinkT|IssueListT|IssueReadyT|IssueReopenT|IssueShowT|IssueUpdateT|LockAcquireT|LockGcT|LockReleaseT|LockRenewT|LockStatusT|RebuildT|SnapshotCreateT|SnapshotGcT|SnapshotListT|SubscribeT|SyncT|null = null
 ){}
 
 

@@ -8,6 +8,8 @@
 /* eslint-disable @typescript-eslint/no-unused-vars, @typescript-eslint/no-explicit-any, @typescript-eslint/no-non-null-assertion */
 
 import { Ack, AckT } from './ack.js';
+import { BatchResult, BatchResultT } from './batch-result.js';
+import { ClaimResult, ClaimResultT } from './claim-result.js';
 import { DaemonStatusResult, DaemonStatusResultT } from './daemon-status-result.js';
 import { DbStatsResult, DbStatsResultT } from './db-stats-result.js';
 import { DepListResult, DepListResultT } from './dep-list-result.js';
@@ -50,13 +52,15 @@ export enum IpcResult {
   ExportResult = 17,
   DbStatsResult = 18,
   DaemonStatusResult = 19,
-  Ack = 20
+  Ack = 20,
+  BatchResult = 21,
+  ClaimResult = 22
 }
 
 export function unionToIpcResult(
   type: IpcResult,
-  accessor: (obj:Ack|DaemonStatusResult|DbStatsResult|DepListResult|DepTopoResult|DepWriteResult|DoctorResult|ExportResult|HelloResult|IssueListResult|IssueShowResult|IssueWriteResult|LockGcResult|LockInfo|LockStatusResult|RebuildResult|SnapshotGcResult|SnapshotInfo|SnapshotListResult|SyncResult) => Ack|DaemonStatusResult|DbStatsResult|DepListResult|DepTopoResult|DepWriteResult|DoctorResult|ExportResult|HelloResult|IssueListResult|IssueShowResult|IssueWriteResult|LockGcResult|LockInfo|LockStatusResult|RebuildResult|SnapshotGcResult|SnapshotInfo|SnapshotListResult|SyncResult|null
-): Ack|DaemonStatusResult|DbStatsResult|DepListResult|DepTopoResult|DepWriteResult|DoctorResult|ExportResult|HelloResult|IssueListResult|IssueShowResult|IssueWriteResult|LockGcResult|LockInfo|LockStatusResult|RebuildResult|SnapshotGcResult|SnapshotInfo|SnapshotListResult|SyncResult|null {
+  accessor: (obj:Ack|BatchResult|ClaimResult|DaemonStatusResult|DbStatsResult|DepListResult|DepTopoResult|DepWriteResult|DoctorResult|ExportResult|HelloResult|IssueListResult|IssueShowResult|IssueWriteResult|LockGcResult|LockInfo|LockStatusResult|RebuildResult|SnapshotGcResult|SnapshotInfo|SnapshotListResult|SyncResult) => Ack|BatchResult|ClaimResult|DaemonStatusResult|DbStatsResult|DepListResult|DepTopoResult|DepWriteResult|DoctorResult|ExportResult|HelloResult|IssueListResult|IssueShowResult|IssueWriteResult|LockGcResult|LockInfo|LockStatusResult|RebuildResult|SnapshotGcResult|SnapshotInfo|SnapshotListResult|SyncResult|null
+): Ack|BatchResult|ClaimResult|DaemonStatusResult|DbStatsResult|DepListResult|DepTopoResult|DepWriteResult|DoctorResult|ExportResult|HelloResult|IssueListResult|IssueShowResult|IssueWriteResult|LockGcResult|LockInfo|LockStatusResult|RebuildResult|SnapshotGcResult|SnapshotInfo|SnapshotListResult|SyncResult|null {
   switch(IpcResult[type]) {
     case 'NONE': return null; 
     case 'HelloResult': return accessor(new HelloResult())! as HelloResult;
@@ -79,15 +83,17 @@ export function unionToIpcResult(
     case 'DbStatsResult': return accessor(new DbStatsResult())! as DbStatsResult;
     case 'DaemonStatusResult': return accessor(new DaemonStatusResult())! as DaemonStatusResult;
     case 'Ack': return accessor(new Ack())! as Ack;
+    case 'BatchResult': return accessor(new BatchResult())! as BatchResult;
+    case 'ClaimResult': return accessor(new ClaimResult())! as ClaimResult;
     default: return null;
   }
 }
 
 export function unionListToIpcResult(
   type: IpcResult, 
-  accessor: (index: number, obj:Ack|DaemonStatusResult|DbStatsResult|DepListResult|DepTopoResult|DepWriteResult|DoctorResult|ExportResult|HelloResult|IssueListResult|IssueShowResult|IssueWriteResult|LockGcResult|LockInfo|LockStatusResult|RebuildResult|SnapshotGcResult|SnapshotInfo|SnapshotListResult|SyncResult) => Ack|DaemonStatusResult|DbStatsResult|DepListResult|DepTopoResult|DepWriteResult|DoctorResult|ExportResult|HelloResult|IssueListResult|IssueShowResult|IssueWriteResult|LockGcResult|LockInfo|LockStatusResult|RebuildResult|SnapshotGcResult|SnapshotInfo|SnapshotListResult|SyncResult|null, 
+  accessor: (index: number, obj:Ack|BatchResult|ClaimResult|DaemonStatusResult|DbStatsResult|DepListResult|DepTopoResult|DepWriteResult|DoctorResult|ExportResult|HelloResult|IssueListResult|IssueShowResult|IssueWriteResult|LockGcResult|LockInfo|LockStatusResult|RebuildResult|SnapshotGcResult|SnapshotInfo|SnapshotListResult|SyncResult) => Ack|BatchResult|ClaimResult|DaemonStatusResult|DbStatsResult|DepListResult|DepTopoResult|DepWriteResult|DoctorResult|ExportResult|HelloResult|IssueListResult|IssueShowResult|IssueWriteResult|LockGcResult|LockInfo|LockStatusResult|RebuildResult|SnapshotGcResult|SnapshotInfo|SnapshotListResult|SyncResult|null, 
   index: number
-): Ack|DaemonStatusResult|DbStatsResult|DepListResult|DepTopoResult|DepWriteResult|DoctorResult|ExportResult|HelloResult|IssueListResult|IssueShowResult|IssueWriteResult|LockGcResult|LockInfo|LockStatusResult|RebuildResult|SnapshotGcResult|SnapshotInfo|SnapshotListResult|SyncResult|null {
+): Ack|BatchResult|ClaimResult|DaemonStatusResult|DbStatsResult|DepListResult|DepTopoResult|DepWriteResult|DoctorResult|ExportResult|HelloResult|IssueListResult|IssueShowResult|IssueWriteResult|LockGcResult|LockInfo|LockStatusResult|RebuildResult|SnapshotGcResult|SnapshotInfo|SnapshotListResult|SyncResult|null {
   switch(IpcResult[type]) {
     case 'NONE': return null; 
     case 'HelloResult': return accessor(index, new HelloResult())! as HelloResult;
@@ -110,6 +116,8 @@ export function unionListToIpcResult(
     case 'DbStatsResult': return accessor(index, new DbStatsResult())! as DbStatsResult;
     case 'DaemonStatusResult': return accessor(index, new DaemonStatusResult())! as DaemonStatusResult;
     case 'Ack': return accessor(index, new Ack())! as Ack;
+    case 'BatchResult': return accessor(index, new BatchResult())! as BatchResult;
+    case 'ClaimResult': return accessor(index, new ClaimResult())! as ClaimResult;
     default: return null;
   }
 }
