@@ -65,3 +65,18 @@ export function grite(opts: RunOptions, ...args: string[]): Promise<Result> {
     child.stdin.end(opts.stdin ?? '');
   });
 }
+
+/**
+ * The two ways a command runs: in-process (--no-daemon) and through the
+ * repository's daemon (spawned on demand). End-to-end suites run in both:
+ * output and exit codes must be the same either way.
+ */
+export const modes: { name: string; env: Record<string, string | undefined> }[] = [
+  { name: 'in-process', env: { GRITE_NO_DAEMON: '1' } },
+  { name: 'daemon', env: { GRITE_NO_DAEMON: undefined } },
+];
+
+/** Stops the repository's daemon, if one runs (tests end what they start). */
+export async function stopDaemon(cwd: string): Promise<void> {
+  await grite({ cwd, env: { GRITE_NO_DAEMON: undefined } }, 'daemon', 'stop', '--json');
+}
