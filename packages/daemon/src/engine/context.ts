@@ -30,6 +30,8 @@ export interface EngineContext {
   pendingCreate(issueId: Uint8Array): string | null;
   /** Tells the view was rebuilt at `walHead` (null: the log is empty). */
   synced(walHead: string | null): void;
+  /** Announces that the lock on `resource` moved (LockChanged; lock handlers). Optional: contexts that cannot announce leave it out. */
+  lockChanged?(resource: string): void;
 }
 
 /** A handler's answer: an object-API result, or one that writes itself with the builder API. */

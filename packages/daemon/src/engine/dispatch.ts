@@ -38,7 +38,13 @@ import {
   IssueReopen,
   IssueShow,
   IssueUpdate,
+  LockAcquire,
+  LockGc,
+  LockRelease,
+  LockRenew,
+  LockStatus,
   Rebuild,
+  Sync,
 } from '@grite/protocol';
 import type { Handler } from './context.js';
 import { batch } from './handlers/batch.js';
@@ -61,7 +67,13 @@ import { issueReady } from './handlers/issue-ready.js';
 import { issueReopen } from './handlers/issue-reopen.js';
 import { issueShow } from './handlers/issue-show.js';
 import { issueUpdate } from './handlers/issue-update.js';
+import { lockAcquire } from './handlers/lock-acquire.js';
+import { lockGc } from './handlers/lock-gc.js';
+import { lockRelease } from './handlers/lock-release.js';
+import { lockRenew } from './handlers/lock-renew.js';
+import { lockStatus } from './handlers/lock-status.js';
 import { rebuild } from './handlers/rebuild.js';
+import { sync } from './handlers/sync.js';
 
 /** A command's accessor class, as `request.command(new Accessor())` takes it. */
 type Accessor<C> = new () => C;
@@ -109,12 +121,14 @@ export const DISPATCH = {
   [IpcCommand.IssueDepList]: served('read', IssueDepList, issueDepList),
   [IpcCommand.IssueDepTopo]: served('read', IssueDepTopo, issueDepTopo),
   [IpcCommand.IssueReady]: served('read', IssueReady, issueReady),
-  [IpcCommand.Sync]: unsupported(LATER),
-  [IpcCommand.LockAcquire]: unsupported(LATER),
-  [IpcCommand.LockRenew]: unsupported(LATER),
-  [IpcCommand.LockRelease]: unsupported(LATER),
-  [IpcCommand.LockStatus]: unsupported(LATER),
-  [IpcCommand.LockGc]: unsupported(LATER),
+  // Sync moves the WAL: a serial write. Lock commands move lock refs only,
+  // never the WAL; they read the view to resolve issue: prefixes.
+  [IpcCommand.Sync]: served('serial-write', Sync, sync),
+  [IpcCommand.LockAcquire]: served('read', LockAcquire, lockAcquire),
+  [IpcCommand.LockRenew]: served('read', LockRenew, lockRenew),
+  [IpcCommand.LockRelease]: served('read', LockRelease, lockRelease),
+  [IpcCommand.LockStatus]: served('read', LockStatus, lockStatus),
+  [IpcCommand.LockGc]: served('read', LockGc, lockGc),
   [IpcCommand.Doctor]: unsupported(LATER),
   [IpcCommand.Rebuild]: served('exclusive', Rebuild, rebuild),
   [IpcCommand.SnapshotCreate]: unsupported(LATER),

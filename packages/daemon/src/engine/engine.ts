@@ -33,7 +33,8 @@
  * Notifications: `events` emits 'notification' with an EngineNotification:
  * EventApplied for every event a group commit wrote, and WalSynced whenever
  * the view moved to another WAL head than this engine last wrote or
- * announced (catch-up after another process, rebuild).
+ * announced (catch-up after another process, rebuild, sync), LockChanged
+ * when a lock command moved a lock.
  */
 import { EventEmitter } from 'node:events';
 import { realpathSync } from 'node:fs';
@@ -51,13 +52,15 @@ import { currentBuild } from '../build-id.js';
 import type { EngineContext, HandlerResult, WriteOutcome } from './context.js';
 import { commandName, dispatchEntry, type ServedEntry } from './dispatch.js';
 import { errorResponse, invalidArgs } from './errors.js';
+import { checkLockPolicy } from './lock-helpers.js';
 import { Mutex, RwLock, type Release } from './rw-lock.js';
 import { WalRefWatch } from './wal-watch.js';
 import { WriteBatcher, type BatchOutcome } from './write-batcher.js';
 
 export type EngineNotification =
   | { kind: 'EventApplied'; issueId: Uint8Array; eventId: Uint8Array }
-  | { kind: 'WalSynced'; walHead: string };
+  | { kind: 'WalSynced'; walHead: string }
+  | { kind: 'LockChanged'; resource: string };
 
 export interface EngineOptions {
   /** The repository's common git dir (realpath'd here). */
@@ -244,6 +247,7 @@ export class Engine {
         this.knownHead = null;
         this.announceHead(walHead);
       },
+      lockChanged: (resource) => this.notify({ kind: 'LockChanged', resource }),
     };
   }
 
@@ -265,6 +269,11 @@ export class Engine {
   private async write(events: readonly CoreEvent[], releaseOnQueue: Release | null): Promise<WriteOutcome> {
     const fresh = events.filter((e) => !this.store.view.hasEvent(e.eventId));
     if (fresh.length === 0) return { walHead: this.store.view.walHead() ?? '' };
+    // Lock policy (DESIGN.md section 9), the one place every issue write
+    // passes: `issue:<id>` and `repo:` locks of other actors are checked
+    // before anything is queued; under `require` a conflict throws and
+    // nothing is written (lock-helpers.ts).
+    await checkLockPolicy(this.store, fresh);
     const done = this.batcher.enqueue(fresh);
     releaseOnQueue?.();
     return { walHead: (await done).walHead };
