@@ -29,6 +29,15 @@ function snapshot(v: View, issueIds: Uint8Array[]): string {
     // Every filter table: labels, assignees, full text.
     byLabel: ['bug', 'p0', 'p1', 'ui', 'Ünï', '🚀', 'z\u{10400}', 'z\uffef'].map((l) => v.listIssues({ labels: [l], sort: 'id' }).issues.map((i) => i.issueId)),
     byAssignee: ['alice', 'bob', 'carol', 'dän'].map((a) => v.listIssues({ assignee: a, sort: 'id' }).issues.map((i) => i.issueId)),
+    // With a state (label and assignee rows carry it), paged, and totals.
+    byStateLabel: (['open', 'closed'] as const).flatMap((state) =>
+      ['bug', 'p0', '🚀'].map((l) => {
+        const r = v.listIssues({ state, labels: [l], sort: 'id', limit: 2 });
+        return [r.total, r.issues.map((i) => i.issueId)];
+      }),
+    ),
+    byStateAssignee: (['open', 'closed'] as const).map((state) => v.listIssues({ state, assignee: 'bob', sort: 'id' }).total),
+    byTwoLabels: v.listIssues({ labels: ['bug', 'p0'], state: 'open' }).total,
     byText: ['alpha', 'gamma', 'unicode', '🚀', 'quoted', 'x*y', 'a-b'].map((t) => v.listIssues({ text: t, sort: 'id' }).issues.map((i) => i.issueId)),
     issues: issueIds.map((id) => v.getIssue(id)),
     events: issueIds.map((id) => v.getIssueEvents(id)),
@@ -111,6 +120,22 @@ describe('view: order of arrival never matters', () => {
             eventCount: issue.eventCount,
           }),
         );
+      }
+      // Filters against the projection: state x label, state x assignee.
+      for (const state of [undefined, 'open', 'closed'] as const) {
+        for (const label of ['bug', 'p0', 'Ünï', '🚀']) {
+          const want = p.issues.filter((i) => (state === undefined || i.state === state) && i.labels.includes(label)).map((i) => hex(i.issueId));
+          const got = v.listIssues({ state, labels: [label], sort: 'id' });
+          expect(got.issues.map((i) => hex(i.issueId)), `seed ${seed}`).toEqual(want);
+          expect(got.total).toBe(want.length);
+          expect(v.listIssues({ state, labels: [label], sort: 'id', limit: 1 }).total).toBe(want.length);
+        }
+        for (const user of ['alice', 'bob']) {
+          const want = p.issues.filter((i) => (state === undefined || i.state === state) && i.assignees.includes(user)).map((i) => hex(i.issueId));
+          const got = v.listIssues({ state, assignee: user, sort: 'id', limit: 1 });
+          expect(got.total, `seed ${seed}`).toBe(want.length);
+          expect(got.issues.map((i) => hex(i.issueId))).toEqual(want.slice(0, 1));
+        }
       }
       const edges = dependencyEdges(p.issues);
       expect(v.ready().map((s) => hex(s.issueId)), `seed ${seed}`).toEqual(readyIssues(p.issues, edges).map(hex));

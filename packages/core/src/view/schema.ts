@@ -14,7 +14,9 @@
  *   row number (differs between replicas, never shown); labels and assignees
  *   repeated as JSON arrays for summaries; `depth` / `in_cycle` are the
  *   waiting graph's layout (see projection/graph.ts).
- * - labels, assignees: (value, iid) for filters.
+ * - labels, assignees: (value, state, iid) for filters; the issue's state is
+ *   repeated so that "open issues with label X" is one index range, counted
+ *   without visiting the issues.
  * - deps: edges recorded on existing issues; `waiter` / `waitee` say who
  *   waits for whom (null for related_to).
  * - comments, links, attachments: (iid, seq) in projection order.
@@ -22,7 +24,7 @@
  */
 import type Database from 'better-sqlite3';
 
-export const VIEW_SCHEMA_VERSION = 2;
+export const VIEW_SCHEMA_VERSION = 3;
 
 /** Token characters: letters, numbers, marks, private use and other symbols (emoji). */
 export const FTS_TOKEN_CATEGORIES = 'L* N* M* Co So';
@@ -70,14 +72,16 @@ CREATE TABLE IF NOT EXISTS issues (
 
 CREATE TABLE IF NOT EXISTS labels (
   label TEXT NOT NULL,
+  state TEXT NOT NULL,
   iid INTEGER NOT NULL,
-  PRIMARY KEY (label, iid)
+  PRIMARY KEY (label, state, iid)
 ) WITHOUT ROWID;
 
 CREATE TABLE IF NOT EXISTS assignees (
   user TEXT NOT NULL,
+  state TEXT NOT NULL,
   iid INTEGER NOT NULL,
-  PRIMARY KEY (user, iid)
+  PRIMARY KEY (user, state, iid)
 ) WITHOUT ROWID;
 
 CREATE TABLE IF NOT EXISTS deps (

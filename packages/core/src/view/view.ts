@@ -78,6 +78,7 @@ interface SummaryRow {
 
 interface IssueRow {
   iid: number;
+  state: string;
   title: string;
   body: string;
   labels: string;
@@ -338,7 +339,7 @@ export class View {
     const old = empty
       ? undefined
       : (this.stmt(
-          'SELECT iid, title, body, labels, assignees, comment_count, link_count, attachment_count FROM issues WHERE issue_id = ?',
+          'SELECT iid, state, title, body, labels, assignees, comment_count, link_count, attachment_count FROM issues WHERE issue_id = ?',
         ).get(p.issueId) as IssueRow | undefined);
     const labels = JSON.stringify(p.labels);
     const assignees = JSON.stringify(p.assignees);
@@ -387,11 +388,13 @@ export class View {
       );
     }
 
-    if (old === undefined || old.labels !== labels) {
-      this.replaceSet('labels', 'label', iid, old === undefined ? [] : (JSON.parse(old.labels) as string[]), p.labels);
+    if (old === undefined || old.labels !== labels || old.state !== p.state) {
+      const before = old === undefined ? [] : (JSON.parse(old.labels) as string[]);
+      this.replaceSet('labels', 'label', iid, before, old?.state ?? null, p.labels, p.state);
     }
-    if (old === undefined || old.assignees !== assignees) {
-      this.replaceSet('assignees', 'user', iid, old === undefined ? [] : (JSON.parse(old.assignees) as string[]), p.assignees);
+    if (old === undefined || old.assignees !== assignees || old.state !== p.state) {
+      const before = old === undefined ? [] : (JSON.parse(old.assignees) as string[]);
+      this.replaceSet('assignees', 'user', iid, before, old?.state ?? null, p.assignees, p.state);
     }
     if (old === undefined || old.comment_count !== p.comments.length) this.writeComments(iid, p.comments, old !== undefined);
     if (old === undefined || old.link_count !== p.links.length) this.writeLinks(iid, p.links, old !== undefined);
@@ -411,13 +414,23 @@ export class View {
     if (old === undefined) seeds.add(toHex(p.issueId));
   }
 
-  private replaceSet(table: 'labels' | 'assignees', column: 'label' | 'user', iid: number, before: string[], after: string[]): void {
-    const del = this.stmt(`DELETE FROM ${table} WHERE ${column} = ? AND iid = ?`);
-    const ins = this.stmt(`INSERT OR IGNORE INTO ${table}(${column}, iid) VALUES (?, ?)`);
+  /** Moves the issue's rows in `table` from (before, stateBefore) to (after, state), touching only what differs. */
+  private replaceSet(
+    table: 'labels' | 'assignees',
+    column: 'label' | 'user',
+    iid: number,
+    before: string[],
+    stateBefore: string | null,
+    after: string[],
+    state: string,
+  ): void {
+    const del = this.stmt(`DELETE FROM ${table} WHERE ${column} = ? AND state = ? AND iid = ?`);
+    const ins = this.stmt(`INSERT OR IGNORE INTO ${table}(${column}, state, iid) VALUES (?, ?, ?)`);
+    const moved = stateBefore !== state;
     const keep = new Set(after);
-    for (const v of before) if (!keep.has(v)) del.run(v, iid);
+    for (const v of before) if (moved || !keep.has(v)) del.run(v, stateBefore, iid);
     const had = new Set(before);
-    for (const v of after) if (!had.has(v)) ins.run(v, iid);
+    for (const v of after) if (moved || !had.has(v)) ins.run(v, state, iid);
   }
 
   private writeComments(iid: number, comments: IssueComment[], clear: boolean): void {
@@ -631,22 +644,30 @@ export class View {
         throw new GriteError('invalid_args', 'labels must be a list of strings');
       }
       for (const label of new Set(f.labels)) {
-        where.push(
-          shape === 'in'
-            ? 'i.iid IN (SELECT iid FROM labels WHERE label = ?)'
-            : 'EXISTS (SELECT 1 FROM labels l WHERE l.label = ? AND l.iid = i.iid)',
-        );
-        params.push(label);
+        if (shape === 'probe') {
+          where.push('EXISTS (SELECT 1 FROM labels l WHERE l.label = ? AND l.state = i.state AND l.iid = i.iid)');
+          params.push(label);
+        } else if (f.state !== undefined) {
+          where.push('i.iid IN (SELECT iid FROM labels WHERE label = ? AND state = ?)');
+          params.push(label, f.state);
+        } else {
+          where.push('i.iid IN (SELECT iid FROM labels WHERE label = ?)');
+          params.push(label);
+        }
       }
     }
     if (f.assignee !== undefined) {
       if (typeof f.assignee !== 'string') throw new GriteError('invalid_args', 'assignee must be a string');
-      where.push(
-        shape === 'in'
-          ? 'i.iid IN (SELECT iid FROM assignees WHERE user = ?)'
-          : 'EXISTS (SELECT 1 FROM assignees a WHERE a.user = ? AND a.iid = i.iid)',
-      );
-      params.push(f.assignee);
+      if (shape === 'probe') {
+        where.push('EXISTS (SELECT 1 FROM assignees a WHERE a.user = ? AND a.state = i.state AND a.iid = i.iid)');
+        params.push(f.assignee);
+      } else if (f.state !== undefined) {
+        where.push('i.iid IN (SELECT iid FROM assignees WHERE user = ? AND state = ?)');
+        params.push(f.assignee, f.state);
+      } else {
+        where.push('i.iid IN (SELECT iid FROM assignees WHERE user = ?)');
+        params.push(f.assignee);
+      }
     }
     const text = textFilter(f.text);
     if (text === false) return false;
@@ -683,12 +704,23 @@ export class View {
     const params: unknown[] = [];
     if (!this.filters(q, where, params)) return { issues: [], total: 0, nextCursor: null };
     const whereSql = (w: string[]) => (w.length === 0 ? '' : `WHERE ${w.join(' AND ')}`);
-    const onlyText = q.state === undefined && (q.labels ?? []).length === 0 && q.assignee === undefined && params.length === 1;
-    // Every issue has exactly one FTS row, so a text-only total is the FTS count.
-    const countSql = onlyText
-      ? 'SELECT count(*) FROM issue_fts WHERE issue_fts MATCH ?'
-      : `SELECT count(*) FROM issues i ${whereSql(where)}`;
     const text = textFilter(q.text);
+    const labelSet = [...new Set(q.labels ?? [])];
+    // Totals that need not visit the issues: every issue has exactly one FTS
+    // row, and label/assignee rows carry the issue's state.
+    let countSql = `SELECT count(*) FROM issues i ${whereSql(where)}`;
+    let countParams = params;
+    const stateCond = q.state === undefined ? '' : ' AND state = ?';
+    const stateParam = q.state === undefined ? [] : [q.state];
+    if (text !== null && q.state === undefined && labelSet.length === 0 && q.assignee === undefined) {
+      countSql = 'SELECT count(*) FROM issue_fts WHERE issue_fts MATCH ?';
+    } else if (text === null && labelSet.length === 1 && q.assignee === undefined) {
+      countSql = `SELECT count(*) FROM labels WHERE label = ?${stateCond}`;
+      countParams = [labelSet[0], ...stateParam];
+    } else if (text === null && labelSet.length === 0 && q.assignee !== undefined) {
+      countSql = `SELECT count(*) FROM assignees WHERE user = ?${stateCond}`;
+      countParams = [q.assignee, ...stateParam];
+    }
     const selective = (q.labels ?? []).length > 0 || q.assignee !== undefined;
 
     const col = SORT_COLUMN[sort];
@@ -712,7 +744,7 @@ export class View {
     };
 
     return this.read(() => {
-      const total = this.pluck(countSql).get(...params) as number;
+      const total = this.pluck(countSql).get(...countParams) as number;
       let shape: 'in' | 'probe' = 'in';
       // Text stays an IN list: an FTS5 prefix query re-expands its prefix on
       // every per-row check, which costs milliseconds each.
