@@ -159,6 +159,27 @@ describe('doctor finds and repairs', () => {
     expectSuperset(viewIds(path), before);
   });
 
+  it('a view deleted while a process has it open (a daemon): the file on disk is rebuilt too', async () => {
+    const { store } = await seeded();
+    stores.push(store);
+    const before = await readableIds(store);
+    const path = store.view.path;
+    for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+    const report = await runDoctor(store);
+    expect(check(report, 'view_consistency').message).toMatch(/now .*view\.sqlite is missing \(this process still has its own copy open\)/);
+    const fixed = await runDoctor(store, { fix: true });
+    expect(fixed.viewFileRebuilt).toBe(true);
+    expect(fixed.repaired).toEqual(['view_consistency']);
+    expect(fixed.applied[0]).toMatch(/^rebuilt .*view\.sqlite on disk from the refs \(.* is missing before\): 40 events at [0-9a-f]{12}$/);
+    // This process's own copy (the deleted inode) is rebuilt too, or said to need reopening.
+    expect(fixed.applied[1]).toMatch(/^(rebuilt the view from the refs: 40 events|this process's own copy of the view cannot be rebuilt .*must reopen view\.sqlite)/);
+    expectSuperset(viewIds(path), before);
+    // A process that opens the file now finds it whole.
+    const again = await Store.open({ commonDir: store.commonDir, catchUp: false });
+    stores.push(again);
+    expect(check(await runDoctor(again), 'view_consistency').status).toBe('ok');
+  });
+
   it('a view behind the WAL (another process appended)', async () => {
     const { dir, store } = await seeded();
     const wal = Wal.open(dir);
@@ -229,8 +250,7 @@ describe('doctor finds and repairs', () => {
     const head = await store.wal.head();
     const { store: s } = await reopen(dir, store);
     const r = await runDoctor(s, { fix: true });
-    expect(r.applied).toEqual([]);
-    expect(r.failed).toEqual([]);
+    expect(r).toMatchObject({ applied: [], failed: [], repaired: [], viewFileRebuilt: false });
     expect(await s.wal.head()).toBe(head);
   });
 });

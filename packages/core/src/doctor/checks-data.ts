@@ -171,7 +171,7 @@ export async function checkLocks(ctx: DoctorContext): Promise<Finding> {
       ? {
           fix: async () => {
             const r = await gcLocks(dir, { now: ctx.now });
-            return [`collected ${r.expiredPruned} expired or released lock ref${r.expiredPruned === 1 ? '' : 's'}`];
+            return { applied: [`collected ${r.expiredPruned} expired or released lock ref${r.expiredPruned === 1 ? '' : 's'}`] };
           },
         }
       : {}),
@@ -262,7 +262,7 @@ export async function checkSnapshot(ctx: DoctorContext): Promise<Finding> {
       ? {
           fix: async () => {
             const r = await createSnapshot(store.wal);
-            return [`created snapshot ${r.snapshot.ref} (${r.snapshot.eventCount} events at ${short(r.snapshot.walHead)})`];
+            return { applied: [`created snapshot ${r.snapshot.ref} (${r.snapshot.eventCount} events at ${short(r.snapshot.walHead)})`] };
           },
         }
       : {}),

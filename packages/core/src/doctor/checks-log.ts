@@ -10,9 +10,12 @@
  * (the bytes hash to the object's own name: no commit or ref changes); the
  * rest are appended as new commits, same event ids, one commit per actor, on
  * top of the current head. History is never rewritten, only added to. Then
- * the view is rebuilt from the refs. A view file that is missing, damaged or of another schema
- * version on disk while this process has another one open (a daemon whose
- * file was deleted or replaced) is rebuilt on disk too.
+ * the view is rebuilt from the refs. A view file that is missing, damaged or
+ * of another schema version on disk while this process has another copy
+ * open (a daemon whose file was deleted or replaced) is rebuilt on disk
+ * first; the process keeps using its own copy (SQLite keeps the unlinked
+ * files it has open, never the new ones) until it reopens the file, which
+ * the report asks for (Repair.viewFileRebuilt).
  */
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,7 +32,7 @@ import { loadLog, revList, isAncestor } from '../snapshot/log.js';
 import { markRebuilt } from '../snapshot/rebuild.js';
 import { View, VIEW_SCHEMA_VERSION } from '../view/index.js';
 import { scanWal, short, type DoctorContext } from './context.js';
-import { FIXABLE, type Finding } from './types.js';
+import { FIXABLE, type Finding, type Repair } from './types.js';
 import { inspectViewFile, readViewEvents, type ViewFileState } from './view-file.js';
 
 /** A ref lock file older than this is left over by a writer that died. */
@@ -253,7 +256,7 @@ async function restoreChunkBlobs(ctx: DoctorContext, groups: readonly Event[][])
   return restored;
 }
 
-async function repairView(ctx: DoctorContext, logIds: ReadonlySet<string>, hasExtra: boolean): Promise<string[]> {
+async function repairView(ctx: DoctorContext, logIds: ReadonlySet<string>, hasExtra: boolean): Promise<Repair> {
   const { store } = ctx;
   const applied: string[] = [];
   const path = store.view.path;
@@ -286,21 +289,30 @@ async function repairView(ctx: DoctorContext, logIds: ReadonlySet<string>, hasEx
       if (dropped > 0) applied.push(`could not append ${dropped} events of the view whose content does not match their id`);
     }
   }
-  const r = await store.rebuild();
-  markRebuilt(path, r.eventCount);
-  applied.push(`rebuilt the view from the refs: ${r.eventCount} events at ${short(r.walHead)}`);
+  // A file missing, damaged or of another schema version on disk while the
+  // store has its own copy open (deleted or replaced under a daemon): build
+  // the file on disk first; the open copy may no longer be writable at all.
+  let viewFileRebuilt = false;
   const disk = inspectViewFile(path);
   if (disk.state !== 'ok') {
-    // This process's view is not the file on disk (deleted or replaced under it): rebuild that file too.
     const fresh = View.open(path);
     try {
-      const load = await loadLog(store.wal, { head: r.walHead });
+      const load = await loadLog(store.wal);
       fresh.replaceAll(load.events, { commits: load.commits, walHead: load.head });
       markRebuilt(path, fresh.stats().eventCount);
+      applied.push(`rebuilt ${path} on disk from the refs (${diskProblem(disk) ?? ''} before): ${fresh.stats().eventCount} events at ${short(load.head)}`);
     } finally {
       fresh.close();
     }
-    applied.push(`rebuilt ${path} on disk (${diskProblem(disk) ?? ''} before); a process that had the old file open keeps using it until it restarts`);
+    viewFileRebuilt = true;
   }
-  return applied;
+  try {
+    const r = await store.rebuild();
+    markRebuilt(path, r.eventCount);
+    applied.push(`rebuilt the view from the refs: ${r.eventCount} events at ${short(r.walHead)}`);
+  } catch (e) {
+    if (!viewFileRebuilt) throw e;
+    applied.push(`this process's own copy of the view cannot be rebuilt (${(e as Error).message}): it must reopen view.sqlite`);
+  }
+  return viewFileRebuilt ? { applied, viewFileRebuilt } : { applied };
 }

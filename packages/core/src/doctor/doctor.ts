@@ -83,21 +83,23 @@ async function runAll(store: Store, opts: DoctorOptions, viewPreflight: ViewFile
 /** Runs every check, and with `fix` the safe repairs and every check again. */
 export async function runDoctor(store: Store, opts: DoctorOptions = {}): Promise<DoctorReport> {
   const first = await runAll(store, opts, opts.viewPreflight);
-  if (!opts.fix) return { checks: first.map((f) => f.check), applied: [], failed: [] };
+  if (!opts.fix) return { checks: first.map((f) => f.check), applied: [], failed: [], repaired: [], viewFileRebuilt: false };
   const applied: string[] = [];
   const failed: string[] = [];
-  let repaired = false;
+  const repaired: CheckId[] = [];
+  let viewFileRebuilt = false;
   for (const f of first) {
     if (f.check.status === 'ok' || f.fix === undefined) continue;
     try {
-      const lines = await f.fix();
-      applied.push(...lines);
-      repaired = true;
+      const r = await f.fix();
+      applied.push(...r.applied);
+      repaired.push(f.check.id);
+      viewFileRebuilt ||= r.viewFileRebuilt === true;
     } catch (e) {
       failed.push(`${f.check.id}: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
   // The preflight described the file before the repairs: it no longer holds.
-  const after = repaired || failed.length > 0 ? await runAll(store, opts, undefined) : first;
-  return { checks: after.map((f) => f.check), applied, failed };
+  const after = repaired.length > 0 || failed.length > 0 ? await runAll(store, opts, undefined) : first;
+  return { checks: after.map((f) => f.check), applied, failed, repaired, viewFileRebuilt };
 }

@@ -27,13 +27,24 @@ export interface DoctorCheck {
   plan: string[];
 }
 
+/** What a repair did: one line per thing, and whether it wrote view.sqlite anew on disk. */
+export interface Repair {
+  applied: string[];
+  /**
+   * The view file on disk was rebuilt while this process has another copy
+   * open (it was deleted or replaced under it): the process should reopen
+   * it (a daemon: stop, so that the next command starts one that does).
+   */
+  viewFileRebuilt?: boolean;
+}
+
 /**
  * One check's result, with its safe repair when it has one. A repair never
- * deletes or rewrites WAL history; it returns one line per thing it did.
+ * deletes or rewrites WAL history.
  */
 export interface Finding {
   check: DoctorCheck;
-  fix?: () => Promise<string[]>;
+  fix?: () => Promise<Repair>;
 }
 
 /** A check made outside core (the daemon's files), run in its place in CHECK_IDS order. */
@@ -49,6 +60,10 @@ export interface DoctorReport {
   applied: string[];
   /** Repairs that failed: `<check id>: <why>`. Their checks stay in `checks` with their plan. */
   failed: string[];
+  /** The checks whose repair ran. */
+  repaired: CheckId[];
+  /** See Repair.viewFileRebuilt. */
+  viewFileRebuilt: boolean;
 }
 
 /** Marks a plan line as one that `doctor --fix` applies. */
