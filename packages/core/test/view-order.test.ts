@@ -137,6 +137,19 @@ describe('view: order of arrival never matters', () => {
           expect(got.issues.map((i) => hex(i.issueId))).toEqual(want.slice(0, 1));
         }
       }
+      // Several filters at once: whichever drives, the same rows.
+      for (const [labels, user] of [[['bug', 'p0'], undefined], [['p0'], 'bob'], [['bug', '🚀', 'p1'], 'alice']] as const) {
+        for (const state of [undefined, 'open'] as const) {
+          const want = p.issues
+            .filter((i) => (state === undefined || i.state === state) && labels.every((l) => i.labels.includes(l)) && (user === undefined || i.assignees.includes(user)))
+            .map((i) => hex(i.issueId));
+          for (const limit of [0, 1]) {
+            const got = v.listIssues({ state, labels: [...labels], assignee: user, sort: 'id', limit });
+            expect(got.total, `seed ${seed}`).toBe(want.length);
+            expect(got.issues.map((i) => hex(i.issueId))).toEqual(limit === 0 ? want : want.slice(0, 1));
+          }
+        }
+      }
       const edges = dependencyEdges(p.issues);
       expect(v.ready().map((s) => hex(s.issueId)), `seed ${seed}`).toEqual(readyIssues(p.issues, edges).map(hex));
       expect(v.topoOrder().map((s) => hex(s.issueId)), `seed ${seed}`).toEqual(

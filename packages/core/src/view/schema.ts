@@ -13,7 +13,9 @@
  * - issues: one row per issue whose IssueCreated arrived; `iid` is a local
  *   row number (differs between replicas, never shown); labels and assignees
  *   repeated as JSON arrays for summaries; `depth` / `in_cycle` are the
- *   waiting graph's layout (see projection/graph.ts).
+ *   waiting graph's layout (see projection/graph.ts); `blocked` is 1 while
+ *   the issue waits for an existing open issue, so ready issues are one
+ *   index range.
  * - labels, assignees: (value, state, iid) for filters; the issue's state is
  *   repeated so that "open issues with label X" is one index range, counted
  *   without visiting the issues.
@@ -24,7 +26,7 @@
  */
 import type Database from 'better-sqlite3';
 
-export const VIEW_SCHEMA_VERSION = 3;
+export const VIEW_SCHEMA_VERSION = 4;
 
 /** Token characters: letters, numbers, marks, private use and other symbols (emoji). */
 export const FTS_TOKEN_CATEGORIES = 'L* N* M* Co So';
@@ -67,7 +69,8 @@ CREATE TABLE IF NOT EXISTS issues (
   labels TEXT NOT NULL,
   assignees TEXT NOT NULL,
   depth INTEGER NOT NULL DEFAULT 0,
-  in_cycle INTEGER NOT NULL DEFAULT 0
+  in_cycle INTEGER NOT NULL DEFAULT 0,
+  blocked INTEGER NOT NULL DEFAULT 0
 );
 
 CREATE TABLE IF NOT EXISTS labels (
@@ -142,7 +145,7 @@ CREATE INDEX IF NOT EXISTS issues_by_updated ON issues(updated_ts, issue_id);
 CREATE INDEX IF NOT EXISTS issues_by_state_updated ON issues(state, updated_ts, issue_id);
 CREATE INDEX IF NOT EXISTS issues_by_created ON issues(created_ts, issue_id);
 CREATE INDEX IF NOT EXISTS issues_by_topo ON issues(in_cycle, depth, issue_id);
-CREATE INDEX IF NOT EXISTS issues_by_state_topo ON issues(state, in_cycle, depth, issue_id);
+CREATE INDEX IF NOT EXISTS issues_ready ON issues(state, in_cycle, blocked, depth, issue_id);
 CREATE INDEX IF NOT EXISTS issues_in_graph ON issues(issue_id) WHERE depth <> 0 OR in_cycle <> 0;
 CREATE INDEX IF NOT EXISTS deps_by_target ON deps(target);
 CREATE INDEX IF NOT EXISTS deps_by_waiter ON deps(waiter, waitee) WHERE waiter IS NOT NULL;

@@ -99,6 +99,13 @@ const SORT_COLUMN: Record<IssueSort, string> = {
 
 const MAX_CANDIDATES = 10;
 
+/** Counting a filter's rows to pick the driving one stops here: past it, any is as good. */
+const DRIVER_COUNT_CAP = 5000;
+
+/** Whether the issue row `issues` waits for an existing open issue. */
+const BLOCKED_EXPR = `EXISTS (SELECT 1 FROM deps d JOIN issues t ON t.issue_id = d.waitee
+  WHERE d.waiter = issues.issue_id AND t.state = 'open')`;
+
 /** A plain Uint8Array over a Buffer's bytes (no copy): ids compare equal to ids made anywhere else. */
 function u8(b: Buffer): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
@@ -294,6 +301,7 @@ export class View {
     let eventsApplied = 0;
     let issuesTouched = 0;
     const seeds = new Set<string>();
+    const stateMoved = new Set<string>();
     for (const key of ordered) {
       const g = groups.get(key)!;
       const issueId = g.issueId;
@@ -312,10 +320,15 @@ export class View {
       const p = projectIssue(g.issueId, all);
       if (p === null) continue; // still waiting for its IssueCreated
       issuesTouched++;
-      this.writeIssue(p, seeds, empty);
+      this.writeIssue(p, seeds, stateMoved, empty);
     }
-    if (empty) this.relayoutAll();
-    else if (seeds.size > 0) this.relayout(seeds);
+    if (empty) {
+      this.relayoutAll();
+      this.refreshAllBlocked();
+    } else {
+      if (seeds.size > 0) this.relayout(seeds);
+      if (seeds.size > 0 || stateMoved.size > 0) this.refreshBlocked(seeds, stateMoved);
+    }
     this.recordProgress(opts.commits ?? [], opts.walHead);
     return { eventsApplied, issuesTouched };
   }
@@ -331,11 +344,12 @@ export class View {
   /**
    * Replaces the stored projection of one issue with `p`, touching only what
    * differs. Comments, links and attachments only ever grow (events are never
-   * removed), so an equal count means an equal list. Adds to `seeds` (hex)
+   * removed), so an equal count means an equal list. Adds to `stateMoved`
+   * (hex) the issue when it is new or its state changed. Adds to `seeds` (hex)
    * every issue whose waiting arcs changed: the waiters of added or removed
    * arcs, and the issue itself when it is new (arcs naming it start to count).
    */
-  private writeIssue(p: IssueProjection, seeds: Set<string>, empty: boolean): void {
+  private writeIssue(p: IssueProjection, seeds: Set<string>, stateMoved: Set<string>, empty: boolean): void {
     const old = empty
       ? undefined
       : (this.stmt(
@@ -412,6 +426,7 @@ export class View {
     }
     this.writeDeps(p, seeds, old === undefined);
     if (old === undefined) seeds.add(toHex(p.issueId));
+    if (old === undefined || old.state !== p.state) stateMoved.add(toHex(p.issueId));
   }
 
   /** Moves the issue's rows in `table` from (before, stateBefore) to (after, state), touching only what differs. */
@@ -491,6 +506,28 @@ export class View {
          AND EXISTS (SELECT 1 FROM issues b WHERE b.issue_id = d.waitee)`,
     ).all() as { waiter: Buffer; waitee: Buffer }[];
     return rows.map((r) => ({ from: u8(r.waiter), to: u8(r.waitee), depType: 'depends_on' as DepType }));
+  }
+
+  /**
+   * `blocked` is 1 when the issue waits for an existing open issue. It
+   * changes for the waiters of changed arcs (`seeds`), for issues that are
+   * new, and for the waiters of issues that are new or changed state.
+   */
+  private refreshBlocked(seeds: ReadonlySet<string>, stateMoved: ReadonlySet<string>): void {
+    const waitersOf = this.pluck('SELECT waiter FROM deps WHERE waitee = ?');
+    const todo = new Set<string>(seeds);
+    for (const hex of stateMoved) {
+      todo.add(hex);
+      for (const w of waitersOf.all(fromHex(hex)) as Buffer[]) todo.add(toHex(w));
+    }
+    const update = this.stmt(`UPDATE issues SET blocked = ${BLOCKED_EXPR} WHERE issue_id = ?`);
+    for (const hex of todo) update.run(fromHex(hex));
+  }
+
+  private refreshAllBlocked(): void {
+    this.stmt(
+      `UPDATE issues SET blocked = ${BLOCKED_EXPR} WHERE issue_id IN (SELECT waiter FROM deps WHERE waiter IS NOT NULL)`,
+    ).run();
   }
 
   /**
@@ -626,12 +663,14 @@ export class View {
 
   /**
    * Appends the SQL of the filters to `where`/`params`; false when nothing
-   * can match. Two shapes, same rows: 'in' lets SQLite drive from the label,
-   * assignee or text matches (best when they are few); 'probe' keeps them as
-   * per-row checks, so a scan in sort order stops after one page (best when
-   * they are many).
+   * can match. Two shapes, same rows: 'in' lets SQLite drive from the
+   * matches of one label or assignee filter, `driver` (by default the first),
+   * the others being per-row checks; 'probe' makes them all per-row checks,
+   * so a scan in sort order stops after one page (best when matches are
+   * many). Text is always an IN list: an FTS5 prefix query re-expands its
+   * prefix on every per-row check, which costs milliseconds each.
    */
-  private filters(f: IssueQuery, where: string[], params: unknown[], shape: 'in' | 'probe' = 'in'): boolean {
+  private filters(f: IssueQuery, where: string[], params: unknown[], shape: 'in' | 'probe' = 'in', driver = 0): boolean {
     if (f.state !== undefined) {
       if (f.state !== 'open' && f.state !== 'closed') {
         throw new GriteError('invalid_args', `state must be "open" or "closed", got ${JSON.stringify(f.state)}`);
@@ -639,47 +678,46 @@ export class View {
       where.push('i.state = ?');
       params.push(f.state);
     }
-    if (f.labels !== undefined) {
-      if (!Array.isArray(f.labels) || f.labels.some((l) => typeof l !== 'string')) {
-        throw new GriteError('invalid_args', 'labels must be a list of strings');
-      }
-      for (const label of new Set(f.labels)) {
-        if (shape === 'probe') {
-          where.push('EXISTS (SELECT 1 FROM labels l WHERE l.label = ? AND l.state = i.state AND l.iid = i.iid)');
-          params.push(label);
-        } else if (f.state !== undefined) {
-          where.push('i.iid IN (SELECT iid FROM labels WHERE label = ? AND state = ?)');
-          params.push(label, f.state);
-        } else {
-          where.push('i.iid IN (SELECT iid FROM labels WHERE label = ?)');
-          params.push(label);
-        }
-      }
-    }
-    if (f.assignee !== undefined) {
-      if (typeof f.assignee !== 'string') throw new GriteError('invalid_args', 'assignee must be a string');
-      if (shape === 'probe') {
-        where.push('EXISTS (SELECT 1 FROM assignees a WHERE a.user = ? AND a.state = i.state AND a.iid = i.iid)');
-        params.push(f.assignee);
+    const sets = setFilters(f);
+    sets.forEach((x, k) => {
+      if (shape === 'probe' || k !== driver) {
+        where.push(`EXISTS (SELECT 1 FROM ${x.table} x WHERE x.${x.column} = ? AND x.state = i.state AND x.iid = i.iid)`);
+        params.push(x.value);
       } else if (f.state !== undefined) {
-        where.push('i.iid IN (SELECT iid FROM assignees WHERE user = ? AND state = ?)');
-        params.push(f.assignee, f.state);
+        where.push(`i.iid IN (SELECT iid FROM ${x.table} WHERE ${x.column} = ? AND state = ?)`);
+        params.push(x.value, f.state);
       } else {
-        where.push('i.iid IN (SELECT iid FROM assignees WHERE user = ?)');
-        params.push(f.assignee);
+        where.push(`i.iid IN (SELECT iid FROM ${x.table} WHERE ${x.column} = ?)`);
+        params.push(x.value);
       }
-    }
+    });
     const text = textFilter(f.text);
     if (text === false) return false;
     if (text !== null) {
-      where.push(
-        shape === 'in'
-          ? 'i.iid IN (SELECT rowid FROM issue_fts WHERE issue_fts MATCH ?)'
-          : 'EXISTS (SELECT 1 FROM issue_fts WHERE issue_fts MATCH ? AND issue_fts.rowid = i.iid)',
-      );
+      where.push('i.iid IN (SELECT rowid FROM issue_fts WHERE issue_fts MATCH ?)');
       params.push(text);
     }
     return true;
+  }
+
+  /** The label/assignee filter with the fewest rows (counted up to a cap), as an index into setFilters(f). */
+  private pickDriver(f: IssueQuery): number {
+    const sets = setFilters(f);
+    if (sets.length < 2) return 0;
+    let best = 0;
+    let bestCount = Infinity;
+    sets.forEach((x, k) => {
+      const stateCond = f.state === undefined ? '' : ' AND state = ?';
+      const n = this.pluck(`SELECT count(*) FROM (SELECT 1 FROM ${x.table} WHERE ${x.column} = ?${stateCond} LIMIT ${DRIVER_COUNT_CAP})`).get(
+        x.value,
+        ...(f.state === undefined ? [] : [f.state]),
+      ) as number;
+      if (n < bestCount) {
+        best = k;
+        bestCount = n;
+      }
+    });
+    return best;
   }
 
   /**
@@ -700,20 +738,23 @@ export class View {
     }
     const cursor = q.cursor === undefined || q.cursor === null || q.cursor === '' ? null : decodeCursor(q.cursor, sort, order);
 
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (!this.filters(q, where, params)) return { issues: [], total: 0, nextCursor: null };
-    const whereSql = (w: string[]) => (w.length === 0 ? '' : `WHERE ${w.join(' AND ')}`);
+    if (q.state !== undefined && q.state !== 'open' && q.state !== 'closed') {
+      throw new GriteError('invalid_args', `state must be "open" or "closed", got ${JSON.stringify(q.state)}`);
+    }
+    setFilters(q); // validates labels and assignee
     const text = textFilter(q.text);
+    if (text === false) return { issues: [], total: 0, nextCursor: null };
+    const whereSql = (w: string[]) => (w.length === 0 ? '' : `WHERE ${w.join(' AND ')}`);
     const labelSet = [...new Set(q.labels ?? [])];
     // Totals that need not visit the issues: every issue has exactly one FTS
     // row, and label/assignee rows carry the issue's state.
-    let countSql = `SELECT count(*) FROM issues i ${whereSql(where)}`;
-    let countParams = params;
+    let countSql = '';
+    let countParams: unknown[] = [];
     const stateCond = q.state === undefined ? '' : ' AND state = ?';
     const stateParam = q.state === undefined ? [] : [q.state];
     if (text !== null && q.state === undefined && labelSet.length === 0 && q.assignee === undefined) {
       countSql = 'SELECT count(*) FROM issue_fts WHERE issue_fts MATCH ?';
+      countParams = [text];
     } else if (text === null && labelSet.length === 1 && q.assignee === undefined) {
       countSql = `SELECT count(*) FROM labels WHERE label = ?${stateCond}`;
       countParams = [labelSet[0], ...stateParam];
@@ -721,16 +762,22 @@ export class View {
       countSql = `SELECT count(*) FROM assignees WHERE user = ?${stateCond}`;
       countParams = [q.assignee, ...stateParam];
     }
+    const countGeneral = (driver: number): void => {
+      const where: string[] = [];
+      countParams = [];
+      this.filters(q, where, countParams, 'in', driver);
+      countSql = `SELECT count(*) FROM issues i ${whereSql(where)}`;
+    };
     const selective = (q.labels ?? []).length > 0 || q.assignee !== undefined;
 
     const col = SORT_COLUMN[sort];
     const dir = order === 'asc' ? 'ASC' : 'DESC';
     const cmp = order === 'asc' ? '>' : '<';
     const orderBy = sort === 'id' ? `i.issue_id ${dir}` : `${col} ${dir}, i.issue_id ${dir}`;
-    const pageSql = (shape: 'in' | 'probe'): { sql: string; params: unknown[] } => {
+    const pageSql = (shape: 'in' | 'probe', driver: number): { sql: string; params: unknown[] } => {
       const w: string[] = [];
       const p: unknown[] = [];
-      this.filters(q, w, p, shape);
+      this.filters(q, w, p, shape, driver);
       if (cursor !== null) {
         if (sort === 'id') {
           w.push(`i.issue_id ${cmp} ?`);
@@ -744,6 +791,8 @@ export class View {
     };
 
     return this.read(() => {
+      const driver = this.pickDriver(q);
+      if (countSql === '') countGeneral(driver);
       const total = this.pluck(countSql).get(...countParams) as number;
       let shape: 'in' | 'probe' = 'in';
       // Text stays an IN list: an FTS5 prefix query re-expands its prefix on
@@ -752,7 +801,7 @@ export class View {
         const issues = (this.pluck('SELECT max(iid) FROM issues').get() as number | null) ?? 0;
         if (total * total > limit * issues) shape = 'probe';
       }
-      const page = pageSql(shape);
+      const page = pageSql(shape, driver);
       const rows = this.stmt(page.sql).all(...page.params, limit === 0 ? -1 : limit + 1) as SummaryRow[];
       let nextCursor: string | null = null;
       if (limit > 0 && rows.length > limit) {
@@ -892,12 +941,7 @@ export class View {
   }
 
   private readySql(filter: Omit<TopoFilter, 'state'>, select: string, tail: string, extra: string[] = []): { sql: string; params: unknown[] } {
-    const where = [
-      `i.state = 'open'`,
-      'i.in_cycle = 0',
-      `NOT EXISTS (SELECT 1 FROM deps d JOIN issues t ON t.issue_id = d.waitee
-                   WHERE d.waiter = i.issue_id AND t.state = 'open')`,
-    ];
+    const where = [`i.state = 'open'`, 'i.in_cycle = 0', 'i.blocked = 0'];
     const params: unknown[] = [];
     // Per-row checks: the scan runs in dependency order and stops at the limit.
     this.filters({ labels: filter.labels, assignee: filter.assignee }, where, params, 'probe');
@@ -1020,6 +1064,18 @@ export class View {
 }
 
 /** The FTS expression for `text`: null when there is no text filter, false when nothing can match. */
+/** The label and assignee filters, in a fixed order (labels deduplicated, then the assignee). */
+function setFilters(f: IssueQuery): { table: 'labels' | 'assignees'; column: 'label' | 'user'; value: string }[] {
+  if (f.labels !== undefined && (!Array.isArray(f.labels) || f.labels.some((l) => typeof l !== 'string'))) {
+    throw new GriteError('invalid_args', 'labels must be a list of strings');
+  }
+  if (f.assignee !== undefined && typeof f.assignee !== 'string') throw new GriteError('invalid_args', 'assignee must be a string');
+  const out: { table: 'labels' | 'assignees'; column: 'label' | 'user'; value: string }[] = [];
+  for (const label of new Set(f.labels ?? [])) out.push({ table: 'labels', column: 'label', value: label });
+  if (f.assignee !== undefined) out.push({ table: 'assignees', column: 'user', value: f.assignee });
+  return out;
+}
+
 function textFilter(text: string | undefined): string | null | false {
   if (text === undefined || text.trim() === '') return null;
   return ftsMatchExpression(text) ?? false;
