@@ -242,6 +242,32 @@ describe('bad commits', () => {
     expect((await rejected(wal.readCommit('nope'))).code).toBe('wal_error');
   });
 
+  it('walking: a commit with an extra entry is bad; a commit repeating an older chunk still reads', async () => {
+    const e1 = [ev(ACTOR_A, 'first')];
+    const c1 = plumbingCommit(e1, null);
+    // c2 repeats c1's chunk (same blob, same trees below events/): rev-list
+    // lists none of them again, so c2 is read object by object.
+    const c2 = plumbingCommit(e1, c1);
+    const e3 = [ev(ACTOR_B, 'third')];
+    const c3 = plumbingCommit(e3, c2);
+    // c4: c3's layout plus a README at the root.
+    const e4 = [ev(ACTOR_A, 'fourth')];
+    const plain = plumbingCommit(e4, c3);
+    const listing = repo.git(['ls-tree', plain]);
+    const extra = repo.git(['hash-object', '-w', '--stdin'], { input: 'extra' }).trim();
+    const tree = repo.git(['mktree'], { input: `${listing}100644 blob ${extra}\tREADME\n` }).trim();
+    const c4 = repo.git(['commit-tree', tree, '-p', c3], { input: 'x' }).trim();
+    const e5 = [ev(ACTOR_B, 'fifth')];
+    const c5 = plumbingCommit(e5, c4, { prevWal: c4 });
+    const walked = await collect(wal.walk(c5));
+    expect(walked.map((w) => w.oid)).toEqual([c5, c4, c3, c2, c1]);
+    expect(walked[1]!.error?.message).toMatch(/3 entries/);
+    expect(walked[1]!.prevWal).toBe(c3);
+    expect(ids(walked[3]!.commit!.events)).toEqual(ids(e1));
+    const all = await wal.readAll(c5);
+    expect(ids(all.events)).toEqual(ids([...e1, ...e1, ...e3, ...e5]));
+  });
+
   it('a tree with extra entries is bad', async () => {
     const e = [ev(ACTOR_A, 'x')];
     const c = plumbingCommit(e, null);

@@ -20,7 +20,7 @@
  */
 import { GriteError } from '../errors.js';
 import { kindTag, type Event } from '../event.js';
-import { blake2b256 } from './blake2b.js';
+import { blake2b256, blake2b256Equals } from './blake2b.js';
 import { CborReader, CborWriter } from './cbor.js';
 import { assertEventId, computeEventId } from './event-id.js';
 import { bytesEqual, isHex, toHex } from './hex.js';
@@ -72,7 +72,9 @@ const PREIMAGE_PREFIX = new Uint8Array([0x87, 0x01]);
  * The events of a chunk file, in file order, each id verified against its
  * content. Throws GriteError('wal_error') on a bad header, bad CBOR, a record
  * of the wrong shape, or an event id that does not match (details: `record`,
- * `event_id`, `computed`, `offset` where known).
+ * `event_id`, `computed`, `offset` where known). Events are fresh objects,
+ * but records with equal issue or actor ids share one array: treat ids as
+ * immutable.
  */
 export function decodeChunk(bytes: Uint8Array): Event[] {
   if (bytes.length < HEADER.length || !bytesEqual(bytes.subarray(0, 8), HEADER.subarray(0, 8))) {
@@ -88,6 +90,8 @@ export function decodeChunk(bytes: Uint8Array): Event[] {
   const r = new CborReader(bytes, HEADER.length);
   const events: Event[] = [];
   let index = 0;
+  let prevIssue: Uint8Array | null = null;
+  let prevActor: Uint8Array | null = null;
   try {
     const n = r.readArray();
     for (; index < n; index++) {
@@ -95,8 +99,14 @@ export function decodeChunk(bytes: Uint8Array): Event[] {
       if (r.readArray() !== 8) throw chunkError(`record ${index} is not an array of 8 items`, { offset: at, record: index });
       const eventId = r.readBytes();
       const hashedStart = r.pos;
-      const issueId = r.readBytes();
-      const actor = r.readBytes();
+      // A chunk's records mostly share their actor and often their issue:
+      // equal ids share one array (fewer allocations on long reads).
+      let issueId = r.readBytes();
+      if (prevIssue !== null && bytesEqual(issueId, prevIssue)) issueId = prevIssue;
+      else prevIssue = issueId;
+      let actor = r.readBytes();
+      if (prevActor !== null && bytesEqual(actor, prevActor)) actor = prevActor;
+      else prevActor = actor;
       const ts = r.readUint();
       const parent = r.readBytesOrNull();
       const tag = r.readUint();
@@ -110,7 +120,7 @@ export function decodeChunk(bytes: Uint8Array): Event[] {
       // The reader accepts canonical CBOR only, so the stored fields are the
       // preimage's bytes; re-encode only when that does not match (a payload
       // stored unsorted, which the id covers sorted).
-      if (!bytesEqual(blake2b256(PREIMAGE_PREFIX, bytes.subarray(hashedStart, hashedEnd)), eventId)) {
+      if (!blake2b256Equals(eventId, PREIMAGE_PREFIX, bytes.subarray(hashedStart, hashedEnd))) {
         const computed = computeEventId(issueId, actor, ts, parent, kind);
         if (!bytesEqual(computed, eventId)) {
           throw chunkError(`event ${toHex(eventId)} (record ${index}) does not match its content`, {

@@ -57,6 +57,15 @@ function hasBatchCommand(commonGitDir: string): Promise<boolean> {
   return p;
 }
 
+function validName(name: string): boolean {
+  if (typeof name !== 'string' || name === '') return false;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c === 10 || c === 13 || c === 0) return false;
+  }
+  return true;
+}
+
 export class CatFile {
   private child: ChildProcessWithoutNullStreams | null = null;
   private starting: Promise<ChildProcessWithoutNullStreams> | null = null;
@@ -81,18 +90,47 @@ export class CatFile {
   /** The object, or null when it does not exist. */
   read(name: string): Promise<GitObject | null> {
     if (this.closed) return Promise.reject(new GriteError('git_error', 'cat-file reader is closed'));
-    if (name === '' || /[\n\r\0]/.test(name)) {
-      return Promise.reject(new GriteError('invalid_args', `bad object name ${JSON.stringify(name)}`));
-    }
-    return new Promise<GitObject | null>((resolve, reject) => {
-      this.queue.push({ name, resolve, reject });
-      if (this.pendingCount() === 1) this.setRef(true);
-      this.outgoing.push(name);
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flushOutgoing());
-      }
+    if (!validName(name)) return Promise.reject(new GriteError('invalid_args', `bad object name ${JSON.stringify(name)}`));
+    return new Promise<GitObject | null>((resolve, reject) => this.enqueue({ name, resolve, reject }));
+  }
+
+  /**
+   * Several objects at once (null for a missing one), in the order named:
+   * one promise for the lot, the requests written together.
+   */
+  readMany(names: readonly string[]): Promise<Array<GitObject | null>> {
+    if (this.closed) return Promise.reject(new GriteError('git_error', 'cat-file reader is closed'));
+    const bad = names.find((n) => !validName(n));
+    if (bad !== undefined) return Promise.reject(new GriteError('invalid_args', `bad object name ${JSON.stringify(bad)}`));
+    if (names.length === 0) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      const out = new Array<GitObject | null>(names.length).fill(null);
+      let left = names.length;
+      let failed = false;
+      names.forEach((name, i) =>
+        this.enqueue({
+          name,
+          resolve: (o) => {
+            out[i] = o;
+            if (--left === 0 && !failed) resolve(out);
+          },
+          reject: (e) => {
+            if (!failed) reject(e);
+            failed = true;
+          },
+        }),
+      );
     });
+  }
+
+  private enqueue(p: Pending): void {
+    this.queue.push(p);
+    if (this.pendingCount() === 1) this.setRef(true);
+    this.outgoing.push(p.name);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flushOutgoing());
+    }
   }
 
   /** The object; a missing one is GriteError('git_error') with `details.missing`. */

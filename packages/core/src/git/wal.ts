@@ -16,10 +16,11 @@
  * number of processes appending at once all land, each commit once.
  *
  * Reading: commits are listed with `git rev-list --objects --in-commit-order
- * --first-parent` in growing windows (each commit with the trees and blobs
- * its tree adds), so a well-formed commit costs three reads (root tree,
- * meta.json, chunk) through one `git cat-file` child with many commits in
- * flight; anything unexpected is read object by object from the commit down.
+ * --first-parent` (each commit with the trees and blobs its tree adds, and
+ * their paths), so a well-formed commit costs three reads (root
+ * tree, meta.json, chunk) through one `git cat-file` child, a batch of
+ * commits at a time, the next batch requested before this one is decoded;
+ * anything unexpected is read object by object from the commit down.
  * The walk follows `prev_wal` (re-listing from it whenever it differs from
  * the git parent) and falls back to the git parent when meta.json cannot be
  * read, so one bad commit is reported and every other commit still reads.
@@ -95,7 +96,7 @@ export interface WalOptions {
    * objects (default 2048; false: never).
    */
   autoPack?: number | false;
-  /** Commits read concurrently while walking (default 256). */
+  /** Commits read per batch while walking (default 128). */
   readAhead?: number;
   /** Clock for commit times (default Date.now). */
   now?: () => number;
@@ -146,7 +147,7 @@ export class Wal {
     this.format = repoFormat(commonGitDir).objectFormat;
     this.fsync = opts.fsync ?? true;
     this.autoPack = opts.autoPack ?? 2048;
-    this.readAhead = Math.max(1, opts.readAhead ?? 256);
+    this.readAhead = Math.max(1, opts.readAhead ?? 128);
     this.now = opts.now ?? Date.now;
   }
 
@@ -383,46 +384,36 @@ export class Wal {
   }
 
   /**
-   * Read a listed commit. When its listed objects are exactly a WAL commit's
-   * (root tree, events/YYYY/MM/DD trees, one chunk, meta.json), only the root
-   * tree and the two blobs are read; anything else, and any check that fails,
-   * goes the full way (`load`), which gives the authoritative answer.
+   * Decode a listed commit from its root tree, meta.json and chunk, read in a
+   * batch. Null when anything is not as a well-formed WAL commit has it: the
+   * caller then reads it the full way (`load`), which gives the authoritative
+   * answer (the commit, or the reason it is bad).
    */
-  private async loadListed(listed: Listed): Promise<Loaded> {
-    const shape = listed.shape;
-    if (shape === null) return this.load(listed.oid);
-    const [root, metaObj, chunk] = await Promise.all([
-      this.catFile.read(shape.root),
-      this.catFile.read(shape.meta),
-      this.catFile.read(shape.chunk),
-    ]);
-    if (root?.type !== 'tree' || metaObj?.type !== 'blob' || chunk?.type !== 'blob') return this.load(listed.oid);
-    let meta: WalMeta;
-    let events: Event[];
+  private decodeListed(oid: string, shape: WalShape, root: GitObject | null, metaObj: GitObject | null, chunk: GitObject | null): Loaded | null {
+    if (root?.type !== 'tree' || metaObj?.type !== 'blob' || chunk?.type !== 'blob') return null;
     try {
       const entries = parseTree(root.data, this.format);
       if (
         entries.length !== 2 ||
-        entries[0]!.name !== 'events' || entries[0]!.mode !== '40000' || entries[0]!.oid !== shape.events ||
+        entries[0]!.name !== 'events' || entries[0]!.mode !== '40000' ||
         entries[1]!.name !== 'meta.json' || entries[1]!.mode !== '100644' || entries[1]!.oid !== shape.meta
       ) {
-        return this.load(listed.oid);
+        return null;
       }
-      meta = parseMetaJson(utf8.decode(metaObj.data));
-      if (meta.chunkHash !== shape.chunkHash || hashChunk(chunk.data) !== meta.chunkHash) return this.load(listed.oid);
-      events = decodeChunk(chunk.data);
+      const meta = parseMetaJson(utf8.decode(metaObj.data));
+      if (meta.chunkHash !== shape.chunkHash || hashChunk(chunk.data) !== meta.chunkHash) return null;
+      const commit: WalCommit = {
+        oid,
+        prevWal: meta.prevWal,
+        actorId: meta.actorId,
+        chunkHash: meta.chunkHash,
+        chunkPath: shape.chunkPath,
+        events: decodeChunk(chunk.data),
+      };
+      return { oid, commit, next: meta.prevWal };
     } catch {
-      return this.load(listed.oid);
+      return null;
     }
-    const commit: WalCommit = {
-      oid: listed.oid,
-      prevWal: meta.prevWal,
-      actorId: meta.actorId,
-      chunkHash: meta.chunkHash,
-      chunkPath: shape.chunkPath,
-      events,
-    };
-    return { oid: listed.oid, commit, next: meta.prevWal };
   }
 
   /** The single chunk blob under events/ (events/YYYY/MM/DD/<hash>.bin). */
@@ -454,7 +445,9 @@ export class Wal {
   private async list(start: string, max: number): Promise<Listed[]> {
     const limit = max > 0 ? [`--max-count=${max}`] : [];
     // --missing=allow-any: a missing tree or blob is left out of the listing
-    // (that commit then goes the full way and is reported) instead of failing it.
+    // (that commit then goes the full way and is reported) instead of failing
+    // it. (Not --filter=object:type=blob: git 2.39 then drops the commit
+    // lines after the first.)
     const r = await runGit(
       this.commonGitDir,
       ['rev-list', '--objects', '--in-commit-order', '--missing=allow-any', '--first-parent', ...limit, start, '--'],
@@ -466,31 +459,7 @@ export class Wal {
       const oids = plain.code === 0 ? plain.stdout.toString('latin1').split('\n').filter((l) => l !== '') : [];
       return oids.length > 0 ? oids.map((oid) => ({ oid, shape: null })) : [{ oid: start, shape: null }];
     }
-    // Only the shape of each commit is kept (the listing of a long log is big).
-    const out: Listed[] = [];
-    const text = r.stdout.toString('utf8');
-    let oid: string | null = null;
-    let paths = new Map<string, string>();
-    const done = (): void => {
-      if (oid !== null) out.push({ oid, shape: walShape(paths) });
-    };
-    let p = 0;
-    while (p < text.length) {
-      let nl = text.indexOf('\n', p);
-      if (nl < 0) nl = text.length;
-      const sp = text.indexOf(' ', p);
-      if (sp < 0 || sp > nl) {
-        if (nl > p) {
-          done();
-          oid = text.slice(p, nl);
-          paths = new Map();
-        }
-      } else if (oid !== null && paths.size <= 7) {
-        paths.set(text.slice(sp + 1, nl), text.slice(p, sp));
-      }
-      p = nl + 1;
-    }
-    done();
+    const out = parseListing(r.stdout.toString('latin1'));
     return out.length > 0 ? out : [{ oid: start, shape: null }];
   }
 
@@ -521,33 +490,44 @@ export class Wal {
           break;
         }
       }
-      // Commits are read `batch` at a time, a new batch started whenever fewer
-      // than `batch` remain in flight: a batch moves through its reads (commit,
-      // trees, blobs) in step, so each step is one write to cat-file.
-      const loads: Array<Promise<Loaded> | undefined> = [];
-      const batch = Math.max(1, this.readAhead >> 1);
-      const startLoad = (i: number): void => {
-        const p = this.loadListed(listing[i]!);
+      // Commits are read in batches of `readAhead`: the next batch's objects
+      // (root tree, meta.json and chunk of each commit) are requested before
+      // this one is decoded, so git reads while we decode.
+      const batch = this.readAhead;
+      const fetch = (from: number): Promise<Array<GitObject | null>> => {
+        const names: string[] = [];
+        for (let j = from; j < Math.min(end, from + batch); j++) {
+          const sh = listing[j]!.shape;
+          if (sh) names.push(sh.root, sh.meta, sh.chunk);
+        }
+        const p = this.catFile.readMany(names);
         p.catch(() => {}); // rejections are seen where awaited; this silences abandoned ones
-        loads.push(p);
+        return p;
       };
+      let pending = end > 0 ? fetch(0) : null;
       let i = 0;
       let followed = false;
-      while (i < end) {
-        if (loads.length - i < batch) {
-          const stop = Math.min(end, loads.length + batch);
-          while (loads.length < stop) startLoad(loads.length);
+      batches: for (let from = 0; from < end; from += batch) {
+        const objs = await pending!;
+        pending = from + batch < end ? fetch(from + batch) : null;
+        let k = 0;
+        for (let j = from; j < Math.min(end, from + batch); j++) {
+          const listed = listing[j]!;
+          let r: Loaded | null = null;
+          if (listed.shape) {
+            r = this.decodeListed(listed.oid, listed.shape, objs[k] ?? null, objs[k + 1] ?? null, objs[k + 2] ?? null);
+            k += 3;
+          }
+          if (r === null) r = await this.load(listed.oid);
+          seen.add(r.oid);
+          yield r.commit ? { oid: r.oid, commit: r.commit, prevWal: r.next } : { oid: r.oid, error: r.error!, prevWal: r.next };
+          next = r.next;
+          i = j + 1;
+          if (next === null) return;
+          if (i < listing.length && listing[i]!.oid === next) continue;
+          followed = true; // prev_wal leaves the listing: re-list from it
+          break batches;
         }
-        const r = await loads[i]!;
-        loads[i] = undefined; // let consumed commits go
-        seen.add(r.oid);
-        yield r.commit ? { oid: r.oid, commit: r.commit, prevWal: r.next } : { oid: r.oid, error: r.error!, prevWal: r.next };
-        next = r.next;
-        i++;
-        if (next === null) return;
-        if (i < listing.length && listing[i]!.oid === next) continue;
-        followed = true; // prev_wal leaves the listing: re-list from it
-        break;
       }
       if (!followed) {
         if (i >= listing.length) continue; // listing exhausted: go on from `next`
@@ -601,30 +581,101 @@ interface Listed {
 
 interface WalShape {
   root: string;
-  events: string;
   meta: string;
   chunk: string;
   chunkPath: string;
   chunkHash: string;
 }
 
-const CHUNK_PATH = /^events\/(\d+)\/(\d+)\/(\d+)\/([0-9a-f]{64})\.bin$/;
-
-/** The objects of a WAL commit when `paths` is exactly that shape, else null. */
-function walShape(paths: Map<string, string>): WalShape | null {
-  if (paths.size !== 7) return null;
-  const root = paths.get('');
-  const events = paths.get('events');
-  const meta = paths.get('meta.json');
-  if (root === undefined || events === undefined || meta === undefined) return null;
-  for (const [path, oid] of paths) {
-    const m = CHUNK_PATH.exec(path);
-    if (m === null) continue;
-    const [, y, mo, d, hash] = m;
-    if (!paths.has(`events/${y}`) || !paths.has(`events/${y}/${mo}`) || !paths.has(`events/${y}/${mo}/${d}`)) return null;
-    return { root, events, meta, chunk: oid, chunkPath: path, chunkHash: hash! };
+function isDigits(s: string, from: number, to: number): boolean {
+  if (to <= from) return false;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
   }
-  return null;
+  return true;
+}
+
+function isLowerHex(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
+
+/**
+ * Parse `git rev-list --objects --in-commit-order` output: a commit's id on a
+ * line of its own, then "<oid> <path>" for each tree and blob its tree adds,
+ * depth first, entries in tree order. A WAL commit adds exactly seven: "",
+ * events, events/Y, events/Y/M, events/Y/M/D, events/Y/M/D/<hash>.bin,
+ * meta.json. A new chunk makes all five trees above it new, so seven objects
+ * with the chunk sixth and meta.json seventh can only be that shape; then
+ * the commit gets one. Works on indexes into the text and slices only what it
+ * keeps (the listing of a long log is big).
+ */
+function parseListing(text: string): Listed[] {
+  const out: Listed[] = [];
+  let oid: string | null = null;
+  let n = 0; // objects seen for the current commit
+  let ok = false;
+  let root = '';
+  let chunk = '';
+  let chunkPath = '';
+  let chunkHash = '';
+  let meta = '';
+  const finish = (): void => {
+    if (oid !== null) out.push({ oid, shape: ok && n === 7 ? { root, meta, chunk, chunkPath, chunkHash } : null });
+  };
+  let p = 0;
+  const len = text.length;
+  while (p < len) {
+    let nl = text.indexOf('\n', p);
+    if (nl < 0) nl = len;
+    const sp = text.indexOf(' ', p);
+    if (sp < 0 || sp > nl) {
+      if (nl > p) {
+        finish();
+        oid = text.slice(p, nl);
+        n = 0;
+        ok = true;
+      }
+    } else if (oid !== null && ok) {
+      const ps = sp + 1;
+      if (n === 0) {
+        ok = ps === nl;
+        root = text.slice(p, sp);
+      } else if (n === 5) {
+        ok = isChunkPath(text, ps, nl);
+        if (ok) {
+          chunk = text.slice(p, sp);
+          chunkPath = text.slice(ps, nl);
+          chunkHash = text.slice(nl - 68, nl - 4);
+        }
+      } else if (n === 6) {
+        ok = nl - ps === 9 && text.startsWith('meta.json', ps);
+        meta = text.slice(p, sp);
+      } else if (n > 6) {
+        ok = false;
+      }
+      n++;
+    }
+    p = nl + 1;
+  }
+  finish();
+  return out;
+}
+
+/** Whether text[from, to) is events/<digits>/<digits>/<digits>/<64 lowercase hex>.bin. */
+function isChunkPath(text: string, from: number, to: number): boolean {
+  if (!text.startsWith('events/', from)) return false;
+  let p = from + 7;
+  for (let part = 0; part < 3; part++) {
+    const slash = text.indexOf('/', p);
+    if (slash < 0 || slash >= to || !isDigits(text, p, slash)) return false;
+    p = slash + 1;
+  }
+  return to - p === 68 && isLowerHex(text, p, p + 64) && text.startsWith('.bin', p + 64);
 }
 
 /** A reason a commit is bad; becomes GriteError('wal_error') naming the commit. */
