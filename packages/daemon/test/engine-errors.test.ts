@@ -21,11 +21,9 @@ import {
   IssueUpdateT,
   IPC_COMMAND_MEMBERS,
   isErrorCode,
-  LockAcquireT,
   SCHEMA_VERSION,
-  SyncT,
 } from '@grite/protocol';
-import { DISPATCH } from '../src/engine/index.js';
+import { DISPATCH, dispatchEntry } from '../src/engine/index.js';
 import { Harness } from './engine-helpers.js';
 
 let h: Harness;
@@ -149,11 +147,14 @@ describe('envelope and dispatch', () => {
     expect(r.build).toBe('test-build');
   });
 
-  it('commands of other issues answer ipc_error naming the command, with a hint', async () => {
-    for (const cmd of [new SyncT(), new LockAcquireT('repo:', 1000)]) {
-      const e = await h.err(cmd);
+  it('commands this engine does not serve answer ipc_error naming the command, with a hint', async () => {
+    const unsupported = IPC_COMMAND_MEMBERS.filter((m) => dispatchEntry(m.type).mode === 'unsupported');
+    // DaemonStop and Subscribe are the daemon's own: the engine never serves them.
+    expect(unsupported.map((m) => m.name)).toEqual(expect.arrayContaining(['DaemonStop', 'Subscribe']));
+    for (const m of unsupported) {
+      const e = await h.err(new m.objectClass());
       expect(e.code).toBe('ipc_error');
-      expect(e.message).toMatch(/^command (Sync|LockAcquire) is not supported by this build$/);
+      expect(e.message).toBe(`command ${m.name} is not supported by this build`);
       expect(e.hint).toBeTruthy();
     }
   });
