@@ -66,7 +66,7 @@ afterAll(async () => {
   for (const pid of pids) process.kill(pid, 'SIGKILL');
   const end = Date.now() + 10_000;
   while (pids.some((p) => isPidAlive(p)) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-  rmSync(repoDir, { recursive: true, force: true });
+  rmSync(repoDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }); // git children may still be exiting
   rmSync(xdg, { recursive: true, force: true });
 });
 
