@@ -18,6 +18,7 @@
  */
 import {
   Batch,
+  IssueClaim,
   DaemonStatus,
   DbStats,
   Hello,
@@ -48,6 +49,7 @@ import {
 } from '@grite/protocol';
 import type { Handler } from './context.js';
 import { batch } from './handlers/batch.js';
+import { issueClaim } from './handlers/issue-claim.js';
 import { daemonStatus } from './handlers/daemon-status.js';
 import { dbStats } from './handlers/db-stats.js';
 import { hello } from './handlers/hello.js';
@@ -140,7 +142,8 @@ export const DISPATCH = {
   [IpcCommand.DaemonStop]: unsupported(DAEMON_ONLY),
   [IpcCommand.Subscribe]: unsupported(DAEMON_ONLY),
   [IpcCommand.Batch]: served('serial-write', Batch, batch),
-  [IpcCommand.IssueClaim]: unsupported(LATER),
+  // A claim validates alone (like any write) and takes its lock before its assignee event is queued.
+  [IpcCommand.IssueClaim]: served('write', IssueClaim, issueClaim),
 } as const satisfies Partial<Record<IpcCommand, DispatchEntry>>;
 
 /** The entry for a command type; an unknown value (a newer client) is unsupported. */

@@ -249,6 +249,7 @@ async function runItem(ctx: EngineContext, req: IpcRequest, staging: Staging): P
     known: (eventId) => ctx.known(eventId) || staging.ids.has(toHex(eventId)),
     pendingCreate: (issueId) => ctx.pendingCreate(issueId) ?? staging.creates.get(toHex(issueId)) ?? null,
     synced: (head) => ctx.synced(head),
+    lockChanged: (resource) => ctx.lockChanged?.(resource),
   };
   item.outcome = entry.handler(sub, command);
   item.outcome.then(
