@@ -5,6 +5,7 @@
  * so their output and exit codes are the same by construction.
  */
 import { encodeRequest, readErrorDetails } from '@grite/protocol';
+import { agentResultJson, isSessionOp, opWrites } from './ops/agent.js';
 import type { Op, OpInput, Values } from './ops/op.js';
 import { errorOutcome, successOutcome, type Outcome } from './output.js';
 import { resultJson } from './render/json.js';
@@ -34,6 +35,8 @@ export async function runOp(op: Op, flags: Values, args: Values, runEnv: RunEnv 
   const quiet = Boolean(flags.quiet);
   const input: OpInput = { flags, args, now: Date.now(), cwd: runEnv.cwd, readStdin: runEnv.readStdin };
   try {
+    // grite batch and grite mcp own stdin/stdout for a whole session and answer their own exit code.
+    if (isSessionOp(op)) return await op.session(input, runEnv.env);
     if (op.kind === 'local') {
       const data = await op.run(input);
       return successOutcome(data, json, quiet, op.human && ((d) => op.human!(d, input)));
@@ -44,7 +47,7 @@ export async function runOp(op: Op, flags: Values, args: Values, runEnv: RunEnv 
       actor: flags.actor as string | undefined,
       dataDir: flags['data-dir'] as string | undefined,
       env: runEnv.env,
-      write: op.write,
+      write: opWrites(op, flags),
     });
     const command = await op.build(input);
     const request = encodeRequest({ repo: ctx.repo.commonDir, actorId: ctx.actorId, command });
@@ -55,7 +58,8 @@ export async function runOp(op: Op, flags: Values, args: Values, runEnv: RunEnv 
       const details = err ? readErrorDetails(err) : {};
       throw { code: err?.code() ?? 'internal_error', message: err?.message() ?? 'request failed', hint: err?.hint() ?? null, details };
     }
-    return successOutcome(resultJson(resp) as Record<string, unknown>, json, quiet, op.human && ((d) => op.human!(d, input)));
+    const data = agentResultJson(resp) ?? resultJson(resp);
+    return successOutcome(data as Record<string, unknown>, json, quiet, op.human && ((d) => op.human!(d, input)));
   } catch (e) {
     return errorOutcome(e, json);
   }

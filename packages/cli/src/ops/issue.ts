@@ -8,6 +8,7 @@ import {
   EditAction,
   IssueAssignT,
   IssueAttachT,
+  IssueClaimT,
   IssueCloseT,
   IssueCommentT,
   IssueCreateT,
@@ -23,6 +24,7 @@ import {
 } from '@grite/protocol';
 import { globalFlags } from '../flags.js';
 import type { OpInput, StoreOp } from './op.js';
+import { claimTtlFlag, claimTtlMs, renderClaim } from './agent.js';
 import { renderIssueList, renderIssueShow, renderWrite } from '../render/human.js';
 import { usageError } from '../usage-error.js';
 
@@ -128,17 +130,22 @@ export const issueReady: StoreOp = {
   kind: 'store',
   id: 'issue ready',
   summary: 'Open issues nothing open waits on: what to pick up next, in dependency order.',
+  examples: ['<%= config.bin %> issue ready --limit 5', '<%= config.bin %> issue ready --claim --json'],
   flags: {
     ...globalFlags,
     limit: Flags.integer({ char: 'n', description: 'At most this many rows.', min: 1 }),
     cursor: Flags.string({ description: 'Continue from a next_cursor.' }),
+    claim: Flags.boolean({ description: 'Claim the first ready issue nobody holds a claim on (see issue claim).', default: false }),
+    ttl: claimTtlFlag,
   },
   args: {},
+  // With --claim it writes (ops/agent.ts opWrites).
   write: false,
-  build({ flags }) {
+  build({ flags, now }) {
+    if (flags.claim === true) return new IssueClaimT(null, BigInt(now), claimTtlMs(flags));
     return new IssueReadyT((flags.limit as number | undefined) ?? 0, (flags.cursor as string | undefined) ?? null);
   },
-  human: (d) => renderIssueList(d),
+  human: (d) => (d.lock !== undefined ? renderClaim(d) : renderIssueList(d)),
 };
 
 export const issueShow: StoreOp = {
