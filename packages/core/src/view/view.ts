@@ -238,6 +238,16 @@ export class View {
     }
   }
 
+  /** Runs a single statement (`fn`): no transaction needed, errors mapped. */
+  private one<T>(fn: () => T): T {
+    this.checkOpen();
+    try {
+      return fn();
+    } catch (e) {
+      throw toGriteError(e, this.path);
+    }
+  }
+
   /** Runs `fn` in one read transaction, so its statements see one snapshot. */
   private read<T>(fn: () => T): T {
     this.checkOpen();
@@ -643,19 +653,16 @@ export class View {
   // Progress
 
   hasEvent(eventId: Uint8Array): boolean {
-    return this.read(() => this.stmt('SELECT 1 FROM events WHERE event_id = ?').get(eventId) !== undefined);
+    return this.one(() => this.stmt('SELECT 1 FROM events WHERE event_id = ?').get(eventId) !== undefined);
   }
 
   hasCommit(oid: string): boolean {
-    return this.read(() => this.stmt('SELECT 1 FROM commits WHERE oid = ?').get(oid) !== undefined);
+    return this.one(() => this.stmt('SELECT 1 FROM commits WHERE oid = ?').get(oid) !== undefined);
   }
 
   /** The WAL head the view reflects; null before the first catch-up. */
   walHead(): string | null {
-    return this.read(() => {
-      const r = this.stmt(`SELECT value FROM meta WHERE key = 'wal_head'`).get() as { value: string } | undefined;
-      return r?.value ?? null;
-    });
+    return this.one(() => (this.pluck(`SELECT value FROM meta WHERE key = 'wal_head'`).get() as string | undefined) ?? null);
   }
 
   // ---------------------------------------------------------------------------
@@ -865,7 +872,7 @@ export class View {
 
   /** Every stored event of the issue (also before its IssueCreated arrived), in projection order. */
   getIssueEvents(issueId: Uint8Array): Event[] {
-    return this.read(() => sortEvents(this.loadEvents(issueId)));
+    return this.one(() => sortEvents(this.loadEvents(issueId)));
   }
 
   /**
@@ -889,7 +896,7 @@ export class View {
     }
     const lo = fromHex(hex.padEnd(32, '0'));
     const hi = fromHex(hex.padEnd(32, 'f'));
-    const rows = this.read(
+    const rows = this.one(
       () =>
         this.pluck('SELECT issue_id FROM issues WHERE issue_id BETWEEN ? AND ? ORDER BY issue_id LIMIT ?')
           .all(lo, hi, MAX_CANDIDATES + 1) as Buffer[],
@@ -927,7 +934,7 @@ export class View {
     if (direction !== 'out' && direction !== 'in') {
       throw new GriteError('invalid_args', `direction must be out or in, got ${JSON.stringify(direction)}`);
     }
-    return this.read(() => this.depRows(direction, issueId));
+    return this.one(() => this.depRows(direction, issueId));
   }
 
   /** Issues (filtered) in topological order: waitees first, by (depth, id), cycle members last by id. */
@@ -937,7 +944,7 @@ export class View {
     this.filters(filter, where, params);
     const sql = `SELECT ${SUMMARY_COLUMNS} FROM issues i ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
                  ORDER BY i.in_cycle, i.depth, i.issue_id`;
-    return this.read(() => (this.stmt(sql).all(...params) as SummaryRow[]).map(toSummary));
+    return this.one(() => (this.stmt(sql).all(...params) as SummaryRow[]).map(toSummary));
   }
 
   private readySql(filter: Omit<TopoFilter, 'state'>, select: string, tail: string, extra: string[] = []): { sql: string; params: unknown[] } {
@@ -957,7 +964,7 @@ export class View {
     const n = limit ?? 0;
     if (!Number.isSafeInteger(n) || n < 0) throw new GriteError('invalid_args', `limit must be a non-negative integer, got ${String(limit)}`);
     const { sql, params } = this.readySql(filter, SUMMARY_COLUMNS, 'ORDER BY i.depth, i.issue_id LIMIT ?');
-    return this.read(() => (this.stmt(sql).all(...params, n === 0 ? -1 : n) as SummaryRow[]).map(toSummary));
+    return this.one(() => (this.stmt(sql).all(...params, n === 0 ? -1 : n) as SummaryRow[]).map(toSummary));
   }
 
   /**
@@ -998,7 +1005,7 @@ export class View {
   /** How many issues are ready. */
   countReady(filter: Omit<TopoFilter, 'state'> = {}): number {
     const { sql, params } = this.readySql(filter, 'count(*)', '');
-    return this.read(() => this.pluck(sql).get(...params) as number);
+    return this.one(() => this.pluck(sql).get(...params) as number);
   }
 
   /**
@@ -1031,7 +1038,7 @@ export class View {
 
   /** Cycles of waiting among existing issues: members sorted by id, cycles by first member. */
   cycles(): Uint8Array[][] {
-    return this.read(() => analyzeDependencies(this.existingWaitEdges(), null).cycles);
+    return this.one(() => analyzeDependencies(this.existingWaitEdges(), null).cycles);
   }
 
   stats(): ViewStats {
