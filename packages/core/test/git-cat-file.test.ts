@@ -87,3 +87,20 @@ describe('CatFile', () => {
     await c2.close();
   });
 });
+
+describe('CatFile.readMany', () => {
+  it('reads a batch with one promise, null for missing objects, in order', async () => {
+    const r = makeRepo();
+    const c = new CatFile(r.gitDir);
+    try {
+      const oids = await Promise.all(['a', 'b', 'c'].map((x) => writeLooseObject(r.gitDir, 'blob', enc.encode(x))));
+      const got = await c.readMany([oids[2]!, '2'.repeat(40), oids[0]!, oids[1]!]);
+      expect(got.map((o) => (o ? new TextDecoder().decode(o.data) : null))).toEqual(['c', null, 'a', 'b']);
+      expect(await c.readMany([])).toEqual([]);
+      expect((await rejected(c.readMany([oids[0]!, 'x\ny']))).code).toBe('invalid_args');
+    } finally {
+      await c.close();
+      r.cleanup();
+    }
+  });
+});

@@ -12,7 +12,10 @@
  * With git >= 2.36 the child runs `--batch-command --buffer` and requests are
  * `contents <name>` lines, each burst followed by `flush` (git then writes
  * replies in large blocks instead of one write per object); older git runs
- * plain `--batch`, which flushes after every object.
+ * plain `--batch`, which flushes after every object. Requests made in the
+ * same tick go out as one write; `readMany` asks for many objects with one
+ * promise for the lot. Object data is a view of the buffer it arrived in
+ * when it fits in one read from the pipe (no copy), else a copy.
  *
  * States: idle (no child), running, closed. `close()` is final: it ends the
  * child and rejects every pending and later request with GriteError('git_error').

@@ -25,9 +25,10 @@
  * the git parent) and falls back to the git parent when meta.json cannot be
  * read, so one bad commit is reported and every other commit still reads.
  */
+import { existsSync } from 'node:fs';
 import { GriteError } from '../errors.js';
 import type { Event } from '../event.js';
-import { chunkHash as hashChunk, chunkPath as pathOfChunk, decodeChunk, encodeChunk, metaJson, parseMetaJson, type WalMeta } from '../codec/chunk.js';
+import { chunkHash as hashChunk, chunkPath as pathOfChunk, decodeChunk, encodeChunk, metaJson, parseMetaJson } from '../codec/chunk.js';
 import { toHex } from '../codec/hex.js';
 import { CatFile, type GitObject } from './cat-file.js';
 import {
@@ -45,7 +46,6 @@ import { packIfNeeded } from './pack.js';
 import { casRef, checkRefName, readRef, refLockPath } from './refs.js';
 import { isOid, repoFormat, type ObjectFormat } from './repo-format.js';
 import { runGit } from './run-git.js';
-import { existsSync } from 'node:fs';
 
 export const WAL_REF = 'refs/grite/wal';
 /** The identity on WAL commits (author and committer). */
