@@ -151,7 +151,8 @@ describe(mode.name, () => {
       const order = topo.json.data.issues.map((i: { issue_id: string }) => i.issue_id);
       expect(order.indexOf(a)).toBeLessThan(order.indexOf(b));
 
-      await run('issue', 'close', a);
+      const closed = await run('issue', 'close', a);
+      expect(closed.code, closed.stdout + closed.stderr).toBe(0);
       const ready2 = await run('issue', 'ready', '--json');
       expect(ready2.json.data.issues.map((i: { issue_id: string }) => i.issue_id)).toContain(b);
 
@@ -170,9 +171,9 @@ describe(mode.name, () => {
           const c = await r('issue', 'create', '--title', `item ${i} ${i % 2 ? 'odd' : 'even'}`, '--label', i % 2 ? 'odd' : 'even', '--json');
           ids.push(c.json.data.issue_id);
         }
-        await r('issue', 'assignee', 'add', ids[3]!, '--user', 'bob');
-        await r('issue', 'close', ids[0]!);
-        await r('issue', 'comment', ids[5]!, '--body', 'needle in a comment');
+        expect((await r('issue', 'assignee', 'add', ids[3]!, '--user', 'bob'))).code).toBe(0);
+        expect((await r('issue', 'close', ids[0]!))).code).toBe(0);
+        expect((await r('issue', 'comment', ids[5]!, '--body', 'needle in a comment'))).code).toBe(0);
         expect((await r('issue', 'list', '--state', 'closed', '--json')).json.data.total).toBe(1);
         expect((await r('issue', 'list', '--state', 'open', '--json')).json.data.total).toBe(6);
         expect((await r('issue', 'list', '--label', 'odd', '--json')).json.data.total).toBe(3);
