@@ -171,9 +171,9 @@ describe(mode.name, () => {
           const c = await r('issue', 'create', '--title', `item ${i} ${i % 2 ? 'odd' : 'even'}`, '--label', i % 2 ? 'odd' : 'even', '--json');
           ids.push(c.json.data.issue_id);
         }
-        expect((await r('issue', 'assignee', 'add', ids[3]!, '--user', 'bob'))).code).toBe(0);
-        expect((await r('issue', 'close', ids[0]!))).code).toBe(0);
-        expect((await r('issue', 'comment', ids[5]!, '--body', 'needle in a comment'))).code).toBe(0);
+        expect((await r('issue', 'assignee', 'add', ids[3]!, '--user', 'bob')).code).toBe(0);
+        expect((await r('issue', 'close', ids[0]!)).code).toBe(0);
+        expect((await r('issue', 'comment', ids[5]!, '--body', 'needle in a comment')).code).toBe(0);
         expect((await r('issue', 'list', '--state', 'closed', '--json')).json.data.total).toBe(1);
         expect((await r('issue', 'list', '--state', 'open', '--json')).json.data.total).toBe(6);
         expect((await r('issue', 'list', '--label', 'odd', '--json')).json.data.total).toBe(3);
