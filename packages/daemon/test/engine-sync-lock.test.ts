@@ -343,6 +343,16 @@ describe('lock policy on writes', () => {
     await h.createIssue('another');
   });
 
+  it('require: a lock ref packed into packed-refs still refuses; once gone, writes pass', async () => {
+    const { h, id, other } = await lockedIssue('require');
+    execFileSync('git', ['pack-refs', '--all'], { cwd: h.dir });
+    expect(execFileSync('git', ['for-each-ref', 'refs/grite/locks/'], { cwd: h.dir, encoding: 'utf8' })).not.toBe('');
+    expect((await h.err(new IssueCommentT(id, h.ts(), 'no'))).code).toBe('conflict');
+    await h.ok(new LockReleaseT(`issue:${id}`), { actorId: other });
+    expect((await h.ok<LockGcResultT>(new LockGcT())).expiredPruned).toBe(1);
+    await h.ok(new IssueCommentT(id, h.ts(), 'yes'));
+  });
+
   it('require: a repo: lock of another actor refuses creates too', async () => {
     const h = await clone();
     policy(h, 'require');

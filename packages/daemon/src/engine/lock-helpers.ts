@@ -3,7 +3,19 @@
  * lock commands take them, core's lock answers as LockInfo tables, and the
  * lock-policy check made before every issue write (DESIGN.md section 9).
  */
-import { checkWriteAllowed, normalizeResource, readRepoConfig, toHex, type Event as CoreEvent, type LockInfo as CoreLockInfo, type Store } from '@grite/core';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  checkWriteAllowed,
+  normalizeResource,
+  readRepoConfig,
+  repoConfigPath,
+  toHex,
+  type Event as CoreEvent,
+  type LockInfo as CoreLockInfo,
+  type LockPolicy,
+  type Store,
+} from '@grite/core';
 import { LockInfoT } from '@grite/protocol';
 import type { EngineContext } from './context.js';
 import { invalidArgs } from './errors.js';
@@ -35,6 +47,61 @@ export function lockInfoT(l: Pick<CoreLockInfo, 'resource' | 'owner' | 'nonce' |
   return new LockInfoT(l.resource, owner, l.nonce, BigInt(l.expiresUnixMs));
 }
 
+/** A file's identity and version, or '-' when it does not exist. */
+function statKey(path: string): string {
+  const st = statSync(path, { bigint: true, throwIfNoEntry: false });
+  return st === undefined ? '-' : `${st.ino}:${st.size}:${st.mtimeNs}`;
+}
+
+function entries(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/** Per common dir: the policy as config.toml was last read, and whether packed-refs held lock refs. */
+const policyCache = new Map<string, { key: string; policy: LockPolicy }>();
+const packedCache = new Map<string, { key: string; locks: boolean }>();
+
+function lockPolicy(store: Store): LockPolicy {
+  const key = statKey(repoConfigPath(store.griteDir));
+  const hit = policyCache.get(store.commonDir);
+  if (hit?.key === key) return hit.policy;
+  const policy = readRepoConfig(store.griteDir).lockPolicy;
+  policyCache.set(store.commonDir, { key, policy });
+  return policy;
+}
+
+/**
+ * False only when the repository has no lock ref at all, local or fetched
+ * from a remote: then no write can conflict and the full check (a few
+ * hundred microseconds of file reads, inside the writers' validation lock)
+ * is skipped. Synchronous, and packed-refs is scanned again only when it
+ * changed. Repositories using reftable always get the full check.
+ */
+function mayHoldLocks(commonDir: string): boolean {
+  if (statKey(join(commonDir, 'reftable')) !== '-') return true;
+  if (entries(join(commonDir, 'refs', 'grite', 'locks')).length > 0) return true;
+  const remotes = join(commonDir, 'refs', 'grite-remotes');
+  for (const r of entries(remotes)) if (entries(join(remotes, r, 'locks')).length > 0) return true;
+  const packed = join(commonDir, 'packed-refs');
+  const key = statKey(packed);
+  let hit = packedCache.get(commonDir);
+  if (hit?.key !== key) {
+    let text = '';
+    try {
+      text = readFileSync(packed, 'utf8');
+    } catch {
+      // No packed-refs: nothing packed.
+    }
+    hit = { key, locks: / refs\/grite\/locks\/| refs\/grite-remotes\/.+\/locks\//.test(text) };
+    packedCache.set(commonDir, hit);
+  }
+  return hit.locks;
+}
+
 /**
  * The lock check before a write (DESIGN.md section 9): for each issue the
  * events touch, the unexpired `issue:<id>` and `repo:` locks of actors other
@@ -48,8 +115,8 @@ export function lockInfoT(l: Pick<CoreLockInfo, 'resource' | 'owner' | 'nonce' |
  */
 export async function checkLockPolicy(store: Store, events: readonly CoreEvent[]): Promise<void> {
   if (events.length === 0) return;
-  const policy = readRepoConfig(store.griteDir).lockPolicy;
-  if (policy === 'off') return;
+  const policy = lockPolicy(store);
+  if (policy === 'off' || !mayHoldLocks(store.commonDir)) return;
   const checked = new Set<string>();
   for (const e of events) {
     const key = `${toHex(e.issueId)}\0${toHex(e.actor)}`;
