@@ -280,7 +280,10 @@ export class View {
       dropSchema(this.db);
       createSchema(this.db, { indexes: false });
       const r = this.applyInTransaction(events, { ...opts, walHead: opts.walHead ?? null }, true);
+      // The graph passes look edges and issues up by the secondary indexes.
       createIndexes(this.db);
+      this.relayoutAll();
+      this.refreshAllBlocked();
       return r;
     });
     this.optimize();
@@ -292,7 +295,11 @@ export class View {
     this.write(() => this.recordProgress(commits, walHead));
   }
 
-  /** `empty`: the view is known to be empty (bulk load): no reads back, one full graph layout. */
+  /**
+   * `empty`: the view is known to be empty (bulk load): no reads back, and
+   * the graph passes are left to the caller (replaceAll), which runs them
+   * once the indexes exist.
+   */
   private applyInTransaction(events: readonly Event[], opts: ApplyOptions, empty = false): ApplyResult {
     const groups = new Map<string, { issueId: Uint8Array; events: Event[] }>();
     for (const e of events) {
@@ -332,10 +339,7 @@ export class View {
       issuesTouched++;
       this.writeIssue(p, seeds, stateMoved, empty);
     }
-    if (empty) {
-      this.relayoutAll();
-      this.refreshAllBlocked();
-    } else {
+    if (!empty) {
       if (seeds.size > 0) this.relayout(seeds);
       if (seeds.size > 0 || stateMoved.size > 0) this.refreshBlocked(seeds, stateMoved);
     }
