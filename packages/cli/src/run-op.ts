@@ -4,11 +4,11 @@
  * response. Both entries (oclif command classes and the fast entry) end here,
  * so their output and exit codes are the same by construction.
  */
-import { encodeRequest, readErrorDetails } from '@grite/protocol';
+import { encodeRequest, readErrorDetails, type IpcResponse } from '@grite/protocol';
 import { agentResultJson, isSessionOp, opWrites } from './ops/agent.js';
 import type { Op, OpInput, Values } from './ops/op.js';
 import { errorOutcome, successOutcome, type Outcome } from './output.js';
-import { resultJson } from './render/json.js';
+import { resultJson, type Json } from './render/json.js';
 import { route } from './router.js';
 
 export interface RunEnv {
@@ -28,6 +28,15 @@ export function readProcessStdin(): Promise<string> {
 
 export function defaultRunEnv(): RunEnv {
   return { cwd: process.cwd(), env: process.env, readStdin: readProcessStdin };
+}
+
+/**
+ * The `data` of a successful response: render/json.ts, and the result tables
+ * it does not know (the agent commands'). Sessions (batch/executor.ts) render
+ * through this too, so a session answers what the command line does.
+ */
+export function responseData(resp: IpcResponse): Json {
+  return agentResultJson(resp) ?? resultJson(resp);
 }
 
 export async function runOp(op: Op, flags: Values, args: Values, runEnv: RunEnv = defaultRunEnv()): Promise<Outcome> {
@@ -58,8 +67,7 @@ export async function runOp(op: Op, flags: Values, args: Values, runEnv: RunEnv 
       const details = err ? readErrorDetails(err) : {};
       throw { code: err?.code() ?? 'internal_error', message: err?.message() ?? 'request failed', hint: err?.hint() ?? null, details };
     }
-    const data = agentResultJson(resp) ?? resultJson(resp);
-    return successOutcome(data as Record<string, unknown>, json, quiet, op.human && ((d) => op.human!(d, input)));
+    return successOutcome(responseData(resp) as Record<string, unknown>, json, quiet, op.human && ((d) => op.human!(d, input)));
   } catch (e) {
     return errorOutcome(e, json);
   }

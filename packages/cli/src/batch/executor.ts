@@ -23,10 +23,10 @@ import {
   type IpcCommandObject,
 } from '@grite/protocol';
 import type { CliContext } from '@grite/daemon/context';
-import { agentResultJson, opWrites } from '../ops/agent.js';
+import { opWrites } from '../ops/agent.js';
 import type { JsonData, Op, OpInput, StoreOp, Values } from '../ops/op.js';
 import { normalizeError, type NormalError } from '../output.js';
-import { resultJson } from '../render/json.js';
+import { responseData } from '../run-op.js';
 import { usageError } from '../usage-error.js';
 import { opValues, type OpValues } from './op-args.js';
 import { SessionRoute } from './route.js';
@@ -66,7 +66,7 @@ export function responseResult(resp: IpcResponse): ExecResult {
       }),
     };
   }
-  return { ok: true, data: (agentResultJson(resp) ?? resultJson(resp)) as JsonData };
+  return { ok: true, data: responseData(resp) as JsonData };
 }
 
 function failure(e: unknown): ExecResult {

@@ -4,9 +4,10 @@
  * matter, the top of the ready queue, and the agent's own claims. Compact on
  * purpose: a few hundred words, far under the 1,500 an agent should spend.
  *
- * "Your claims" are the open issues assigned to the acting actor: a claim
- * always adds the claimant as assignee (the lock beside it expires on its
- * own).
+ * "Your claims" are the open issues assigned to the acting actor (a claim
+ * always adds the claimant as assignee), each with its lease when the
+ * actor's `issue:` lock is still held; "your other locks" the actor's other
+ * held leases (`lock status`).
  */
 import type { JsonData, OpInput } from '../ops/op.js';
 import { Executor } from './executor.js';
@@ -18,6 +19,12 @@ interface Row {
   labels: string[];
 }
 
+interface LockRow {
+  resource: string;
+  owner: string;
+  expires_unix_ms: number;
+}
+
 const COMMANDS = [
   ['grite issue ready [--claim]', 'what to work on next; --claim takes the first unclaimed one'],
   ['grite issue claim <id> [--ttl 1h]', 'claim an issue (lease lock + you as assignee); exit 4 when another agent holds it'],
@@ -25,7 +32,7 @@ const COMMANDS = [
   ['grite issue list [--state open] [--label L] [--search T] [--limit N]', 'find issues'],
   ['grite issue create --title T [--body B] [--label L]', 'file an issue'],
   ['grite issue comment <id> --body B', 'report progress'],
-  ['grite issue close <id>', 'done: closes it (and ends your claim)'],
+  ['grite issue close <id>', 'done (then `grite lock release -r issue:<id>` ends your claim before its TTL)'],
   ['grite issue dep add <id> --target <id> --type blocks|depends_on', 'order work'],
   ['grite batch', 'many requests over one connection: JSON lines in, JSON lines out'],
 ] as const;
@@ -47,9 +54,16 @@ export async function primeData(exec: Executor, opts: PrimeOptions): Promise<Jso
   const ready = await exec.run(ops.get('issue ready')!, { limit: opts.limit });
   const mine =
     opts.actor === null ? null : await exec.run(ops.get('issue list')!, { assignee: opts.actor, state: 'open', limit: 20 });
+  const status = await exec.run(ops.get('lock status')!, {});
   const readyRows = ready.ok ? ((ready.data.issues as Row[]) ?? []) : [];
   const readyTotal = ready.ok ? Number(ready.data.total ?? readyRows.length) : 0;
   const claimRows = mine?.ok ? ((mine.data.issues as Row[]) ?? []) : [];
+  const now = Date.now();
+  const held = status.ok ? ((status.data.locks as LockRow[] | undefined) ?? []).filter((l) => l.expires_unix_ms > now) : [];
+  const holder = new Map(held.map((l) => [l.resource, l.owner]));
+  const myLocks = held.filter((l) => l.owner === opts.actor);
+  const leaseOf = new Map(myLocks.map((l) => [l.resource, l.expires_unix_ms]));
+  const until = (ms: number | undefined): string => (ms === undefined ? '' : `  (claim until ${new Date(ms).toISOString().slice(11, 16)} UTC)`);
 
   const out: string[] = [];
   out.push('# grite: the issue tracker of this git repository');
@@ -66,15 +80,26 @@ export async function primeData(exec: Executor, opts: PrimeOptions): Promise<Jso
   out.push('', `## Ready (${readyRows.length} of ${readyTotal})`);
   if (!ready.ok) out.push(`(unavailable: ${ready.error.message})`);
   else if (readyRows.length === 0) out.push('(nothing is ready)');
-  else out.push(...readyRows.map(line));
-  out.push('', '## Your claims');
+  else {
+    for (const r of readyRows) {
+      const by = holder.get(`issue:${r.issue_id}`);
+      out.push(`${line(r)}${by === undefined ? '' : by === opts.actor ? '  (claimed by you)' : `  (claimed by ${by.slice(0, 8)})`}`);
+    }
+  }
+  out.push('', '## Your claims (open issues assigned to you)');
   if (claimRows.length === 0) out.push('(none)');
-  else out.push(...claimRows.map(line));
+  else out.push(...claimRows.map((r) => `${line(r)}${until(leaseOf.get(`issue:${r.issue_id}`))}`));
+  const otherLocks = myLocks.filter((l) => !l.resource.startsWith('issue:'));
+  if (otherLocks.length > 0) {
+    out.push('', '## Your other locks');
+    out.push(...otherLocks.map((l) => `- ${l.resource}  (until ${new Date(l.expires_unix_ms).toISOString().slice(11, 16)} UTC)`));
+  }
   return {
     actor: opts.actor,
-    ready: readyRows.map((r) => ({ issue_id: r.issue_id, title: r.title, labels: r.labels })),
+    ready: readyRows.map((r) => ({ issue_id: r.issue_id, title: r.title, labels: r.labels, claimed_by: holder.get(`issue:${r.issue_id}`) ?? null })),
     ready_total: readyTotal,
-    claims: claimRows.map((r) => ({ issue_id: r.issue_id, title: r.title })),
+    claims: claimRows.map((r) => ({ issue_id: r.issue_id, title: r.title, expires_unix_ms: leaseOf.get(`issue:${r.issue_id}`) ?? null })),
+    locks: myLocks.map((l) => ({ resource: l.resource, expires_unix_ms: l.expires_unix_ms })),
     text: `${out.join('\n')}\n`,
   };
 }

@@ -210,6 +210,19 @@ export class BatchSession {
     });
   }
 
+  /** An item's "not written: item N failed" named by the input line of item N. */
+  private inLines(r: ExecResult, writes: ReadonlyArray<{ req: Request }>): ExecResult {
+    if (r.ok || typeof r.error.details.failed_index !== 'string') return r;
+    const failed = writes[Number(r.error.details.failed_index)];
+    if (failed === undefined) return r;
+    const { failed_index: _index, ...details } = r.error.details;
+    const cause = String(r.error.message).replace(/^not written: item \d+ of this atomic batch failed /, '');
+    return {
+      ok: false,
+      error: { ...r.error, message: `not written: line ${failed.req.line} of this atomic batch failed ${cause}`, details: { ...details, failed_line: failed.req.line } },
+    };
+  }
+
   private async flushAtomic(): Promise<void> {
     await this.scheduler.idle();
     const writes = await Promise.all(this.atomicWrites.map(async (w) => ({ req: w.req, p: await w.prepared })));
@@ -236,7 +249,7 @@ export class BatchSession {
       const error = normalizeError(e);
       results = items.map(() => ({ ok: false, error }));
     }
-    writes.forEach((w, i) => this.answer(w.req.id, results[i]!, w.req.fields));
+    writes.forEach((w, i) => this.answer(w.req.id, this.inLines(results[i]!, writes), w.req.fields));
   }
 }
 

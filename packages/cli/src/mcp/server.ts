@@ -18,7 +18,7 @@ import { sessionOps } from '../batch/session.js';
 import { currentBuild } from '@grite/daemon/client';
 import type { OpInput } from '../ops/op.js';
 import type { Outcome } from '../output.js';
-import { fail, tools, type ToolDef, type ToolEnv, type ToolResult } from './tools.js';
+import { fail, lean, tools, type ToolDef, type ToolEnv, type ToolResult } from './tools.js';
 
 const TOOL_NOTES = [
   '',
@@ -52,8 +52,8 @@ function register(server: McpServer, t: ToolDef): void {
     t.name,
     {
       description: t.description,
-      inputSchema: t.inputSchema,
-      outputSchema: t.outputSchema,
+      inputSchema: lean(t.inputSchema),
+      outputSchema: lean(t.outputSchema),
       ...(t.readOnly ? { annotations: { readOnlyHint: true } } : {}),
     },
     async (args: unknown) => {

@@ -59,7 +59,7 @@ export function shown(d: JsonData, events: boolean): Rec {
 }
 
 /** A claim answer -> {issues, total, claim}: the claimed issue as a row (none when nothing was ready). */
-export function claimed(d: JsonData): Rec {
+export function claimed(d: JsonData): { issues: Row[]; total: number; claim: Rec | null } {
   const issue = d.issue as Rec | null;
   const lock = d.lock as Rec | null;
   return {
@@ -68,6 +68,6 @@ export function claimed(d: JsonData): Rec {
     claim:
       issue === null || lock === null
         ? null
-        : { resource: lock.resource, owner: lock.owner, expires_unix_ms: lock.expires_unix_ms, already_held: d.already_held },
+        : { id: issue.issue_id, title: issue.title, owner: lock.owner, expires_unix_ms: lock.expires_unix_ms, already_held: d.already_held },
   };
 }

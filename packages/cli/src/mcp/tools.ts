@@ -12,6 +12,7 @@
  * The whole `tools/list` answer is kept small (a test measures it): short
  * descriptions, shared shapes.
  */
+import type { StandardSchemaWithJSON } from '@modelcontextprotocol/server';
 import * as z from 'zod';
 import type { Executor, ExecResult, Prepared } from '../batch/executor.js';
 import { opValues } from '../batch/op-args.js';
@@ -78,28 +79,65 @@ function given(args: Rec): Rec {
 
 // ---------------------------------------------------------------- shapes
 
-const id = z.string().describe('Issue id or unique prefix (4+ hex)');
-const detail = z.boolean().optional().describe('Add updated_ts and comment_count');
-const limit = z.number().int().min(1).max(500).optional().describe('Rows (default 20)');
-const cursor = z.string().optional().describe('next_cursor of the previous page');
-const ttl = z.string().optional().describe('Claim length: 90s, 15m, 2h (default 30m)');
+type Json = Record<string, unknown>;
+type JsonSchemaFn = (opts: unknown) => Json;
+interface StandardJson {
+  '~standard': Record<string, unknown> & { jsonSchema: { input: JsonSchemaFn; output: JsonSchemaFn } };
+}
 
-const Row = z.object({
-  id: z.string(),
-  title: z.string(),
-  state: z.string(),
-  labels: z.array(z.string()).optional(),
-  assignees: z.array(z.string()).optional(),
-  updated_ts: z.number().optional(),
-  comment_count: z.number().optional(),
-});
+/**
+ * `$schema` and `additionalProperties` dropped (`false` is kept at the top
+ * of an input schema, where it refuses unknown arguments; `{}` says what
+ * JSON Schema assumes anyway): they cost tokens in every tools/list.
+ */
+function trim(node: unknown, top: boolean, output: boolean): unknown {
+  if (Array.isArray(node)) return node.map((n) => trim(n, false, output));
+  if (node === null || typeof node !== 'object') return node;
+  const out: Json = {};
+  for (const [k, v] of Object.entries(node as Json)) {
+    if (top && k === '$schema') continue;
+    if (k === 'additionalProperties' && v === false && (!top || output)) continue;
+    if (k === 'additionalProperties' && typeof v === 'object' && v !== null && Object.keys(v).length === 0) continue;
+    out[k] = trim(v, false, output);
+  }
+  return out;
+}
+
+/**
+ * A zod schema whose JSON Schema (what tools/list shows) is trimmed: the
+ * same validation, fewer characters. Unknown arguments stay refused at the
+ * top level (`additionalProperties: false` is kept there).
+ */
+export function lean(schema: z.ZodType): StandardSchemaWithJSON {
+  const std = (schema as unknown as StandardJson)['~standard'];
+  const out: StandardJson = {
+    '~standard': {
+      ...std,
+      jsonSchema: {
+        input: (o) => trim(std.jsonSchema.input(o), true, false) as Json,
+        output: (o) => trim(std.jsonSchema.output(o), true, true) as Json,
+      },
+    },
+  };
+  return out as unknown as StandardSchemaWithJSON;
+}
+
+const id = z.string().describe('Id or unique prefix');
+const detail = z.boolean().optional().describe('Rows add updated_ts, comment_count');
+const limit = z.number().int().min(1).optional().describe('Rows (default 20)');
+const cursor = z.string().optional().describe('A next_cursor');
+const ttl = z.string().optional().describe('e.g. 2h (default 30m)');
+
+// Rows carry more (labels and assignees when there are any; updated_ts and
+// comment_count with `detail`): loose objects, the rest said in descriptions.
+const Row = z.looseObject({ id: z.string(), title: z.string(), state: z.string() });
 const ListOut = z.object({ issues: z.array(Row), total: z.number(), next_cursor: z.string().optional() });
-const Claim = z.object({ resource: z.string(), owner: z.string(), expires_unix_ms: z.number(), already_held: z.boolean() });
+const Claim = z.object({ id: z.string(), title: z.string(), owner: z.string(), expires_unix_ms: z.number(), already_held: z.boolean() });
 const ReadyOut = ListOut.extend({ claim: Claim.nullable().optional() });
 const WriteOut = z.object({ id: z.string(), event_ids: z.array(z.string()), wal_head: z.string(), state: z.string().optional() });
 const ShowOut = z.object({
-  issue: Row.extend({ body: z.string(), created_ts: z.number() }).passthrough(),
-  events: z.array(z.record(z.string(), z.unknown())).optional(),
+  issue: Row.extend({ body: z.string(), created_ts: z.number() }),
+  events: z.array(z.unknown()).optional(),
   next_event_cursor: z.string().optional(),
 });
 
@@ -120,14 +158,14 @@ function writeOut(issueId: string, results: readonly JsonData[]): Rec {
 /** The root cause of a failed atomic batch: the first error that is not "not written because another item failed". */
 function rootError(results: readonly ExecResult[]): NormalError {
   const errors = results.filter((r): r is Extract<ExecResult, { ok: false }> => !r.ok).map((r) => r.error);
-  return errors.find((e) => e.details.failed_item === undefined && e.details.failed_line === undefined) ?? errors[0]!;
+  return errors.find((e) => e.details.failed_index === undefined && e.details.failed_line === undefined) ?? errors[0]!;
 }
 
 export function tools(env: ToolEnv): ToolDef[] {
   return [
     {
       name: 'issue_list',
-      description: 'List issues, filtered; compact rows.',
+      description: 'List issues, filtered. Rows: id, title, state, labels, assignees.',
       readOnly: true,
       inputSchema: z.strictObject({
         state: z.enum(['open', 'closed', 'all']).optional().describe('Default open'),
@@ -189,7 +227,7 @@ export function tools(env: ToolEnv): ToolDef[] {
     },
     {
       name: 'issue_update',
-      description: 'Change an issue in one atomic write: title, body, labels, assignees, state, and/or a comment.',
+      description: 'Change an issue in one atomic write: title, body, labels, assignees, state (closed ends your claim), comment.',
       readOnly: false,
       inputSchema: z.strictObject({
         id,
@@ -210,10 +248,32 @@ export function tools(env: ToolEnv): ToolDef[] {
       description: 'Claim an issue for yourself (lock + assignee). Fails with conflict, naming the holder, when another agent has it.',
       readOnly: false,
       inputSchema: z.strictObject({ id, ttl }),
-      outputSchema: ReadyOut,
+      outputSchema: Claim,
       run: async (a) => {
         const r = await call(env, 'issue claim', given({ id: a.id, ttl: a.ttl }));
-        return r.ok ? ok(claimed(r.data)) : fail(r.error);
+        if (!r.ok) return fail(r.error);
+        const c = claimed(r.data).claim;
+        return c === null ? fail({ code: 'internal_error', message: 'the claim answer lacks its issue', hint: null, details: {} }) : ok(c);
+      },
+    },
+    {
+      name: 'lock',
+      description: 'Lease locks: acquire, renew, release a resource; status lists locks (resource: a prefix).',
+      readOnly: false,
+      inputSchema: z.strictObject({
+        action: z.enum(['acquire', 'renew', 'release', 'status']),
+        resource: z.string().optional().describe('repo:<name>, path:<path> or issue:<id>'),
+        ttl: z.string().optional().describe('e.g. 15m (default)'),
+      }),
+      outputSchema: z.looseObject({}),
+      run: async (a) => {
+        const action = a.action as string;
+        if (action !== 'status' && (typeof a.resource !== 'string' || a.resource === '')) {
+          return fail({ code: 'invalid_args', message: `lock ${action} needs a resource`, hint: 'e.g. resource: "path:src/"', details: {} });
+        }
+        const args = action === 'status' ? given({ prefix: a.resource }) : given({ resource: a.resource, ttl: action === 'release' ? undefined : a.ttl });
+        const r = await call(env, `lock ${action}`, args);
+        return r.ok ? ok(r.data) : fail(r.error);
       },
     },
     {
@@ -264,5 +324,8 @@ async function updateIssue(env: ToolEnv, a: Rec): Promise<ToolResult> {
   }
   if (results.some((r) => !r.ok)) return fail(rootError(results));
   const data = results.map((r) => (r as Extract<ExecResult, { ok: true }>).data);
-  return ok(writeOut(String(data[0]!.issue_id), data));
+  const issueId = String(data[0]!.issue_id);
+  // Closing ends the caller's claim: its issue: lock is released (another actor's lock is left alone).
+  if (a.state === 'closed') await call(env, 'lock release', { resource: `issue:${issueId}` });
+  return ok(writeOut(issueId, data));
 }

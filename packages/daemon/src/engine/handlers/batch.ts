@@ -344,9 +344,9 @@ async function settle(p: Promise<HandlerResult> | null, fallback: unknown): Prom
 
 function abortError(index: number, requestId: Uint8Array, cause: unknown): Error {
   const c = toIpcError(cause);
-  return invalidArgs(`not written: item ${index} of this atomic batch failed (${c.code}: ${c.message})`, {
+  return invalidArgs(`not written: item ${index + 1} of this atomic batch failed (${c.code}: ${c.message})`, {
     hint: 'fix that request and send the batch again; nothing of the batch was written',
-    details: { failed_item: String(index), failed_request_id: toHex(requestId), failed_code: c.code },
+    details: { failed_index: String(index), failed_request_id: toHex(requestId), failed_code: c.code },
   });
 }
 
