@@ -217,7 +217,7 @@ export async function checkViewConsistency(ctx: DoctorContext): Promise<Finding>
   plan.push(`rebuild the view from the refs ${FIXABLE} (or: grite rebuild)`);
   return {
     check: { id: 'view_consistency', status: 'error', message: [...problems, ...notes].join('; '), plan },
-    fix: () => repairView(ctx, scan.ids, extra > 0),
+    fix: () => repairView(ctx, scan.ids, extra > 0, scan.bad.map((b) => b.oid)),
   };
 }
 
@@ -233,18 +233,34 @@ function byActor(events: readonly Event[]): Event[][] {
   return [...groups.values()];
 }
 
+/** The chunk blobs the trees of the bad commits name (their trees may still read when a blob does not). */
+async function chunkBlobsOf(ctx: DoctorContext, badCommits: readonly string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const oid of badCommits) {
+    const r = await runGit(ctx.store.commonDir, ['ls-tree', '-r', '--full-tree', oid, '--', 'events'], { allowFailure: true });
+    if (r.code !== 0) continue;
+    for (const line of r.stdout.toString('utf8').split('\n')) {
+      const m = /^100644 blob ([0-9a-f]+)\t.*\.bin$/.exec(line);
+      if (m) out.add(m[1]!);
+    }
+  }
+  return out;
+}
+
 /**
- * Writes the chunk blob of each group where the object store lacks it or
- * holds bytes that do not hash to its name (bit rot). The bytes written hash
- * to the object's name, so this can only make a commit that names the blob
- * read again; it changes no commit and no ref. Returns the blobs written.
+ * For each group whose chunk is one that a bad commit names, and which the
+ * object store lacks or holds other bytes for (bit rot), writes that blob.
+ * The bytes written hash to the object's name, so this can only make the
+ * commit read again; it changes no commit and no ref. Returns the blobs
+ * written.
  */
-async function restoreChunkBlobs(ctx: DoctorContext, groups: readonly Event[][]): Promise<number> {
+async function restoreChunkBlobs(ctx: DoctorContext, groups: readonly Event[][], wanted: ReadonlySet<string>): Promise<number> {
   const dir = ctx.store.commonDir;
   const format = repoFormat(dir).objectFormat;
   let restored = 0;
   for (const group of groups) {
     const obj = hashObject('blob', encodeChunk(group), format);
+    if (!wanted.has(obj.oid)) continue;
     const have = await ctx.store.wal.catFile.read(obj.oid);
     const data = obj.raw.subarray(obj.raw.indexOf(0) + 1);
     if (have !== null && have.type === 'blob' && bytesEqual(have.data, data)) continue;
@@ -256,7 +272,7 @@ async function restoreChunkBlobs(ctx: DoctorContext, groups: readonly Event[][])
   return restored;
 }
 
-async function repairView(ctx: DoctorContext, logIds: ReadonlySet<string>, hasExtra: boolean): Promise<Repair> {
+async function repairView(ctx: DoctorContext, logIds: ReadonlySet<string>, hasExtra: boolean, badCommits: readonly string[]): Promise<Repair> {
   const { store } = ctx;
   const applied: string[] = [];
   const path = store.view.path;
@@ -269,7 +285,7 @@ async function repairView(ctx: DoctorContext, logIds: ReadonlySet<string>, hasEx
       const good = events.filter((e) => verifyEventId(e));
       const dropped = events.length - good.length + unreadable;
       // First give back to bad commits the chunks they lost, when the view's events rebuild them exactly.
-      const restored = await restoreChunkBlobs(ctx, byActor(good));
+      const restored = badCommits.length === 0 ? 0 : await restoreChunkBlobs(ctx, byActor(good), await chunkBlobsOf(ctx, badCommits));
       let left = good;
       if (restored > 0) {
         const now = await scanWal(store);
