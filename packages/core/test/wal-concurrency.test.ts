@@ -80,9 +80,13 @@ describe('concurrent appends from several processes', () => {
     const PROCS = 6;
     const EACH = 12;
     const actors = Array.from({ length: PROCS }, (_, i) => (i + 1).toString(16).padStart(2, '0').repeat(16));
-    const results = await Promise.all(
+    // allSettled: every child has finished before anything is asserted (or cleaned up).
+    const settled = await Promise.allSettled(
       actors.map((a) => run(process.execPath, [join(out, 'worker.mjs'), repo.gitDir, a, String(EACH)], { timeout: 300_000 })),
     );
+    const failures = settled.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason));
+    expect(failures).toEqual([]);
+    const results = settled.map((r) => (r as PromiseFulfilledResult<{ stdout: string }>).value);
     const attempts = results.map((r) => (JSON.parse(r.stdout) as { attempts: number }).attempts);
     expect(attempts.every((n) => n >= EACH)).toBe(true);
 
