@@ -16,7 +16,7 @@
  * Reflogs are not written (git does not keep them for refs outside
  * refs/heads, refs/remotes and refs/notes by default either).
  */
-import { closeSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, linkSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GriteError } from '../errors.js';
 import { createExclusive, fsyncFd } from './objects.js';
@@ -151,7 +151,8 @@ export async function casRef(
 
   const refPath = join(commonGitDir, ref);
   const lockPath = `${refPath}.lock`;
-  const fd = createExclusive(lockPath, 0o644);
+  let fd = createExclusive(lockPath, 0o644);
+  if (fd === null && breakStaleLock(lockPath)) fd = createExclusive(lockPath, 0o644);
   if (fd === null) return false; // someone else is moving it right now
   let open = true;
   let moved = false;
@@ -187,6 +188,52 @@ async function casReftable(commonGitDir: string, ref: string, newOid: string, ex
   const now = await readRef(commonGitDir, ref);
   if (now !== expectedOld || /cannot lock|unable to lock|is at|reference already exists|lock/i.test(r.stderr)) return false;
   throw new GriteError('git_error', `git update-ref ${ref} failed: ${r.stderr}`, { details: { ref, stderr: r.stderr } });
+}
+
+/**
+ * A ref lock is held for one write, one fsync and one rename: milliseconds.
+ * One older than this was left by a writer that died holding it (`kill -9`
+ * mid-append); git would wait for a human to delete it, which would stall
+ * every later append until its deadline.
+ */
+export const STALE_REF_LOCK_MS = 5_000;
+
+/**
+ * Removes `lockPath` when it is older than STALE_REF_LOCK_MS; true when it
+ * did. The lock is first renamed aside (atomic: of several breakers only one
+ * gets it), and if what was renamed turns out to be a fresh lock taken
+ * between the age check and the rename, it is put back with an exclusive
+ * link, so a live writer's lock is never lost.
+ */
+function breakStaleLock(lockPath: string, now = Date.now()): boolean {
+  let before;
+  try {
+    before = statSync(lockPath);
+  } catch {
+    return true; // gone meanwhile: try again
+  }
+  if (now - before.mtimeMs < STALE_REF_LOCK_MS) return false;
+  const aside = `${lockPath}.stale-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  try {
+    renameSync(lockPath, aside);
+  } catch {
+    return true; // another breaker took it, or its owner finished
+  }
+  try {
+    if (statSync(aside).ino !== before.ino) {
+      linkSync(aside, lockPath); // not the stale one: give it back
+      return false;
+    }
+    return true;
+  } catch {
+    return false;
+  } finally {
+    try {
+      unlinkSync(aside);
+    } catch {
+      // already gone
+    }
+  }
 }
 
 /** The lock file a stuck `casRef` would be waiting on (for hints and doctor). */
