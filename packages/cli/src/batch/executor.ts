@@ -191,8 +191,17 @@ export class Executor {
     }
   }
 
+  /**
+   * Event times strictly increase within a session: events of one issue are
+   * ordered by (ts, actor, event id), so two writes in the same millisecond
+   * would otherwise land in hash order, not in the order they were sent.
+   */
+  private lastNow = 0;
+
   private input(values: OpValues): OpInput {
-    return { flags: values.flags, args: values.args, now: Date.now(), cwd: this.opts.cwd, readStdin: noStdin };
+    const now = Math.max(Date.now(), this.lastNow + 1);
+    this.lastNow = now;
+    return { flags: values.flags, args: values.args, now, cwd: this.opts.cwd, readStdin: noStdin };
   }
 
   /** The context for a request's `actor`/`data-dir` (else the session's), resolved once. */

@@ -165,23 +165,31 @@ function waitPath(ctx: EngineContext, staging: Staging, from: Uint8Array, goal: 
   return null;
 }
 
+/** Commands that set an issue's state, whether or not they write (closing a closed issue writes nothing). */
+const STATE_COMMANDS: ReadonlySet<IpcCommand> = new Set([IpcCommand.IssueClose, IpcCommand.IssueReopen]);
+
 /**
- * The checks across items for the events one item staged: a second state
- * change of an issue, or a new edge that closes a cycle of waiting together
- * with edges staged before it. Records the item's changes when it passes.
+ * The checks across items, for one item: the issues whose state it sets
+ * (its close or reopen, written or not, and any StateChanged it staged) must
+ * not have been set by an earlier item, since each item is validated against
+ * the state before the batch; and a new edge must not close a cycle of
+ * waiting together with edges staged before it. Records the item's changes
+ * when it passes.
  */
-function checkAcross(ctx: EngineContext, staging: Staging, events: readonly CoreEvent[]): void {
+function checkAcross(ctx: EngineContext, staging: Staging, events: readonly CoreEvent[], stateSet: readonly Uint8Array[]): void {
+  const states = new Set<string>(stateSet.map(toHex));
+  for (const e of events) if (e.kind.type === 'StateChanged') states.add(toHex(e.issueId));
+  for (const issue of states) {
+    if (staging.stateChanged.has(issue)) {
+      throw invalidArgs(`an atomic batch may change the state of issue ${issue} only once`, {
+        hint: 'send the second close or reopen in another batch',
+        details: { issue },
+      });
+    }
+  }
+  for (const issue of states) staging.stateChanged.add(issue);
   for (const e of events) {
-    if (e.kind.type === 'StateChanged') {
-      const issue = toHex(e.issueId);
-      if (staging.stateChanged.has(issue)) {
-        throw invalidArgs(`an atomic batch may change the state of issue ${issue} only once`, {
-          hint: 'send the second close or reopen in another batch',
-          details: { issue },
-        });
-      }
-      staging.stateChanged.add(issue);
-    } else if (e.kind.type === 'DependencyAdded') {
+    if (e.kind.type === 'DependencyAdded') {
       const a = arc(e.issueId, e.kind.target, e.kind.depType);
       if (a === null) continue;
       const [waiter, waitee] = a;
@@ -260,10 +268,16 @@ async function runItem(ctx: EngineContext, req: IpcRequest, staging: Staging): P
     },
   );
   await settledOrStaged.promise;
-  if (item.error === undefined && item.staged !== null) {
+  if (item.error === undefined) {
     try {
-      checkAcross(ctx, staging, item.staged);
-      staging.add(item.staged);
+      const stateSet: Uint8Array[] = [];
+      if (STATE_COMMANDS.has(req.commandType()) && item.staged === null) {
+        // Settled without writing: its answer names the issue it found already in that state.
+        const answer = (await item.outcome) as { issueId?: number[] };
+        if (Array.isArray(answer.issueId)) stateSet.push(Uint8Array.from(answer.issueId));
+      }
+      checkAcross(ctx, staging, item.staged ?? [], stateSet);
+      if (item.staged !== null) staging.add(item.staged);
     } catch (e) {
       item.error = e;
     }
