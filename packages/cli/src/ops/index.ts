@@ -5,6 +5,7 @@ import * as dep from './dep.js';
 import * as admin from './admin.js';
 import * as local from './local.js';
 import * as daemon from './daemon.js';
+import * as syncLock from './sync-lock.js';
 
 export type { Op, StoreOp, LocalOp, OpInput, JsonData } from './op.js';
 
@@ -40,6 +41,12 @@ export const OPS: readonly Op[] = [
   daemon.daemonStart,
   daemon.daemonStop,
   daemon.daemonStatus,
+  syncLock.sync,
+  syncLock.lockAcquire,
+  syncLock.lockRenew,
+  syncLock.lockRelease,
+  syncLock.lockStatus,
+  syncLock.lockGc,
 ];
 
 const BY_ID = new Map(OPS.map((o) => [o.id, o]));

@@ -36,6 +36,7 @@ import {
   bytesToHex,
 } from '@grite/protocol';
 import { eventKindJson } from './event-kind.js';
+import { syncLockResultJson } from './json-sync.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -237,7 +238,7 @@ export function resultJson(resp: IpcResponse): Json {
     case IpcResult.NONE:
       return {};
     default:
-      return { result_type: IpcResult[resp.resultType()] ?? resp.resultType() };
+      return syncLockResultJson(resp) ?? { result_type: IpcResult[resp.resultType()] ?? resp.resultType() };
   }
 }
 
