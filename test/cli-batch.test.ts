@@ -7,6 +7,7 @@ import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BatchClient } from './cli-batch-client.js';
 import { git, grite, modes, stopDaemon, tempRepo, type Result } from './helpers.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -249,6 +250,43 @@ for (const mode of modes) {
     });
   });
 }
+
+describe('a batch session outlives its daemon', () => {
+  let repo: { dir: string; cleanup: () => void };
+  beforeAll(() => {
+    repo = tempRepo();
+  });
+  afterAll(async () => {
+    await stopDaemon(repo.dir);
+    repo.cleanup();
+  });
+
+  it('keeps answering after the daemon stopped mid-session (a new one is started), and acts as the session actor', async () => {
+    const env = { GRITE_NO_DAEMON: undefined };
+    const other = (await grite({ cwd: repo.dir }, 'actor', 'init', '--label', 'other', '--json')).json.data.actor.actor_id;
+    const me = (await grite({ cwd: repo.dir }, 'actor', 'init', '--label', 'me', '--json')).json.data.actor.actor_id;
+    const client = new BatchClient({ cwd: repo.dir, env, args: ['--actor', me] });
+    await client.hello;
+    const made = await client.send({ op: 'issue create', args: { title: 'before the stop' } });
+    expect(made.ok, JSON.stringify(made)).toBe(true);
+    const first = (await grite({ cwd: repo.dir, env }, 'daemon', 'status', '--json')).json.data.daemon;
+    expect(first.running).toBe(true);
+    expect((await grite({ cwd: repo.dir, env }, 'daemon', 'stop', '--json')).json.data.stopped).toBe(true);
+    const shown = await client.send({ op: 'issue show', args: { id: made.data.issue_id } });
+    expect(shown.ok, JSON.stringify(shown)).toBe(true);
+    const commented = await client.send({ op: 'issue comment', args: { id: made.data.issue_id, body: 'after the stop' } });
+    expect(commented.ok, JSON.stringify(commented)).toBe(true);
+    const second = (await grite({ cwd: repo.dir, env }, 'daemon', 'status', '--json')).json.data.daemon;
+    expect(second.running).toBe(true);
+    expect(second.pid).not.toBe(first.pid);
+    const current = await client.send({ op: 'actor current' });
+    expect(current.data.actor.actor_id).toBe(me);
+    const events = (await client.send({ op: 'issue show', args: { id: made.data.issue_id } })).data.events;
+    expect(events.every((e: any) => e.actor === me)).toBe(true);
+    expect(other).not.toBe(me);
+    expect((await client.end()).code).toBe(0);
+  });
+});
 
 describe('grite batch outside a repository', () => {
   let dir: string;

@@ -114,7 +114,11 @@ export class Executor {
   async runValues(op: Op, values: OpValues): Promise<ExecResult> {
     if (op.kind === 'local') {
       try {
-        const data = await op.run(this.input(values));
+        // The session's actor, unless the request names one (as for store ops).
+        const flags = { ...values.flags };
+        if (flags.actor === undefined && this.opts.actor !== undefined && 'actor' in op.flags) flags.actor = this.opts.actor;
+        if (flags['data-dir'] === undefined && this.opts.dataDir !== undefined && 'data-dir' in op.flags) flags['data-dir'] = this.opts.dataDir;
+        const data = await op.run(this.input({ flags, args: values.args }));
         // A local op may have changed the actors or the config.
         this.contexts.clear();
         return { ok: true, data };
