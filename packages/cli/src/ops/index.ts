@@ -6,6 +6,7 @@ import * as admin from './admin.js';
 import * as local from './local.js';
 import * as daemon from './daemon.js';
 import * as syncLock from './sync-lock.js';
+import * as watchOps from './watch.js';
 
 export type { Op, StoreOp, LocalOp, OpInput, JsonData } from './op.js';
 
@@ -47,6 +48,7 @@ export const OPS: readonly Op[] = [
   syncLock.lockRelease,
   syncLock.lockStatus,
   syncLock.lockGc,
+  watchOps.watch,
 ];
 
 const BY_ID = new Map(OPS.map((o) => [o.id, o]));
