@@ -61,6 +61,11 @@ export type EngineNotification =
 export interface EngineLike {
   /** Answers one verified request with an encoded Message holding its IpcResponse; never throws. */
   handle(request: IpcRequest): Promise<Uint8Array>;
+  /**
+   * A warm answer to `request`, synchronously, or null (then `handle` it).
+   * Optional; never throws.
+   */
+  tryCached?(request: IpcRequest): Uint8Array | null;
   /** Emits 'notification' with EngineNotification values. */
   readonly events?: EventEmitter | undefined;
   close(): Promise<void> | void;
@@ -280,7 +285,23 @@ export class DaemonServer {
     socket.on('close', () => this.conns.delete(c));
   }
 
-  private async handle(c: Conn, req: IpcRequest): Promise<Uint8Array> {
+  /**
+   * Synchronous when the engine holds a warm answer (the connection writes
+   * it at once: no promise, no turn of the event loop); otherwise async.
+   */
+  private handle(c: Conn, req: IpcRequest): Promise<Uint8Array> | Uint8Array {
+    if (this.state === 'listening' && this.engine?.tryCached !== undefined && req.repo() === this.commonDir && req.schemaVersion() === SCHEMA_VERSION) {
+      const warm = this.engine.tryCached(req);
+      if (warm !== null) {
+        this.requestCount++;
+        this.lastActivity = Date.now();
+        return warm;
+      }
+    }
+    return this.handleAsync(c, req);
+  }
+
+  private async handleAsync(c: Conn, req: IpcRequest): Promise<Uint8Array> {
     // ServerConnection guarantees a non-empty request_id.
     const id = req.requestIdArray()!;
     if (this.state !== 'listening') {

@@ -139,6 +139,7 @@ export class View {
   private readonly stmts = new Map<string, Database.Statement>();
   private readonly payloadWriter = new CborWriter(256);
   private closed = false;
+  private changes = 0;
 
   private constructor(path: string, db: Database.Database, wasReset: boolean) {
     this.path = path;
@@ -228,13 +229,28 @@ export class View {
     if (this.closed) throw new GriteError('internal_error', 'the view is closed');
   }
 
+  /**
+   * How many write transactions this View object has run (committed or
+   * not). Any change this process makes to the view passes `write`, so an
+   * answer computed while this count stood still reflects one state of the
+   * view, as far as this process is concerned. Another process writing the
+   * same file does not move it: callers that cache answers also watch the
+   * WAL ref (the daemon's engine does).
+   */
+  get changeCount(): number {
+    return this.changes;
+  }
+
   /** Runs `fn` in a BEGIN IMMEDIATE transaction: one writer across processes. */
   private write<T>(fn: () => T): T {
     this.checkOpen();
+    this.changes++;
     try {
       return this.db.transaction(fn).immediate();
     } catch (e) {
       throw toGriteError(e, this.path);
+    } finally {
+      this.changes++;
     }
   }
 

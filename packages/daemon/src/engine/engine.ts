@@ -30,6 +30,18 @@
  * and reads meanwhile see the state before them (nothing is acknowledged
  * until its append is done, DESIGN.md section 5).
  *
+ * Warm reads (response-cache.ts): the answers to the pure read commands
+ * are kept encoded, keyed by the request's bytes, for as long as the view
+ * stamp (`stamp()`) stands still. The stamp moves with every write
+ * transaction of this process's view (View.changeCount: group commits,
+ * catch-ups, rebuilds, syncs) and with `epoch`, which moves whenever the
+ * WAL ref was seen to move (another process may have moved the ref *and*
+ * the shared view file, leaving this process's View untouched), when a
+ * handler reports a sync or rebuild, and after every write or exclusive
+ * command. A cached answer is served only once the ref is known not to
+ * have moved (ref-stat-gate.ts, then wal-watch.ts), exactly as a computed
+ * one would be; the daemon's server asks `tryCached` first, synchronously.
+ *
  * Notifications: `events` emits 'notification' with an EngineNotification:
  * EventApplied for every event a group commit wrote, and WalSynced whenever
  * the view moved to another WAL head than this engine last wrote or
@@ -53,6 +65,8 @@ import type { EngineContext, HandlerResult, WriteOutcome } from './context.js';
 import { commandName, dispatchEntry, type ServedEntry } from './dispatch.js';
 import { errorResponse, invalidArgs } from './errors.js';
 import { checkLockPolicy } from './lock-helpers.js';
+import { RefStatGate } from './ref-stat-gate.js';
+import { ResponseCache } from './response-cache.js';
 import { Mutex, RwLock, type Release } from './rw-lock.js';
 import { WalRefWatch } from './wal-watch.js';
 import { WriteBatcher, type BatchOutcome } from './write-batcher.js';
@@ -79,7 +93,12 @@ export class Engine {
   private readonly lock = new RwLock();
   private readonly validation = new Mutex();
   private readonly watch: WalRefWatch;
+  private readonly gate: RefStatGate;
   private readonly batcher: WriteBatcher;
+  /** Encoded answers of read commands (response-cache.ts). */
+  readonly cache = new ResponseCache();
+  /** Moves whenever the view may have changed in a way View.changeCount does not show. */
+  private epoch = 0;
   private closed = false;
   /** Requests accepted and not yet answered; close() waits for them. */
   private inFlight = 0;
@@ -95,6 +114,7 @@ export class Engine {
     this.commonDir = commonDir;
     this.build = build;
     this.watch = new WalRefWatch(commonDir);
+    this.gate = new RefStatGate(commonDir);
     this.knownHead = store.view.walHead();
     this.batcher = new WriteBatcher(store, (o) => this.written(o));
   }
@@ -117,12 +137,30 @@ export class Engine {
     this.inFlight++;
     try {
       requestId = request.requestIdArray() ?? EMPTY;
-      const result = await this.run(request);
-      return encodeResponse(requestId, result);
+      const result = await this.run(request, requestId);
+      return result instanceof Uint8Array ? result : encodeResponse(requestId, result);
     } catch (e) {
       return this.safeError(requestId, e);
     } finally {
       if (--this.inFlight === 0) this.idle?.();
+    }
+  }
+
+  /**
+   * The cached answer to `request`, synchronously, when one is held and
+   * valid now (the ref did not move, the view stamp stands); otherwise null
+   * and the caller goes through `handle`. Never throws.
+   */
+  tryCached(request: IpcRequest): Uint8Array | null {
+    try {
+      if (this.closed) return null;
+      const repo = request.repo();
+      if (repo !== null && repo !== '' && repo !== this.commonDir) return null;
+      const key = ResponseCache.keyOf(request);
+      if (key === null || !this.unmoved()) return null;
+      return this.cache.get(key, this.stamp(), request.requestIdArray()!);
+    } catch {
+      return null;
     }
   }
 
@@ -168,7 +206,12 @@ export class Engine {
     if (this.closed) throw new ProtocolError('ipc_error', 'the engine is closed', { hint: 'retry the command' });
   }
 
-  private async run(request: IpcRequest): Promise<HandlerResult> {
+  /** The view stamp: equal stamps, same view (see the file comment). */
+  private stamp(): string {
+    return `${this.store.view.changeCount}:${this.epoch}`;
+  }
+
+  private async run(request: IpcRequest, requestId: Uint8Array): Promise<HandlerResult | Uint8Array> {
     this.checkOpen();
     this.checkRepo(request.repo());
     const type = request.commandType();
@@ -184,17 +227,35 @@ export class Engine {
     switch (entry.mode) {
       case 'static':
         return entry.handler(this.context(request, null), command);
-      case 'read':
+      case 'read': {
         await this.catchUpIfMoved();
-        return this.lock.read(() => entry.handler(this.context(request, null), command));
+        const key = ResponseCache.keyOf(request);
+        if (key === null) return this.lock.read(() => entry.handler(this.context(request, null), command));
+        return this.lock.read(async () => {
+          const stamp = this.stamp();
+          const hit = this.cache.get(key, stamp, requestId);
+          if (hit !== null) return hit;
+          const result = await entry.handler(this.context(request, null), command);
+          // Kept only when nothing moved while the handler ran.
+          return this.stamp() === stamp ? this.cache.put(key, stamp, requestId, result) : result;
+        });
+      }
       case 'write':
       case 'serial-write':
-        return this.runWrite(entry, request, command);
+        try {
+          return await this.runWrite(entry, request, command);
+        } finally {
+          this.epoch++;
+        }
       case 'exclusive':
         return this.lock.write(async () => {
-          await this.batcher.drain();
-          await this.catchUpLocked();
-          return entry.handler(this.context(request, null), command);
+          try {
+            await this.batcher.drain();
+            await this.catchUpLocked();
+            return await entry.handler(this.context(request, null), command);
+          } finally {
+            this.epoch++;
+          }
         });
     }
   }
@@ -243,6 +304,8 @@ export class Engine {
       known: (eventId) => this.store.view.hasEvent(eventId) || this.batcher.isPending(eventId),
       pendingCreate: (issueId) => this.batcher.pendingCreate(issueId),
       synced: (walHead) => {
+        this.epoch++;
+        this.gate.reset();
         this.watch.invalidate();
         this.knownHead = null;
         this.announceHead(walHead);
@@ -251,9 +314,21 @@ export class Engine {
     };
   }
 
+  /**
+   * True when the ref did not move since the view was last known to match
+   * it: one stat while the gate trusts it, else the watch's full check.
+   */
+  private unmoved(): boolean {
+    if (this.gate.unmoved()) return true;
+    const sample = this.gate.sample();
+    if (this.watch.changed() !== null) return false;
+    this.gate.trust(sample);
+    return true;
+  }
+
   /** Reads and writes wait for a catch-up only when the ref moved. */
   private async catchUpIfMoved(): Promise<void> {
-    if (this.watch.changed() === null) return;
+    if (this.unmoved()) return;
     await this.lock.write(() => this.catchUpLocked());
   }
 
@@ -261,8 +336,16 @@ export class Engine {
   private async catchUpLocked(): Promise<void> {
     const fingerprint = this.watch.changed();
     if (fingerprint === null) return;
-    await this.store.catchUp();
-    this.watch.mark(fingerprint);
+    // The ref moved: whatever another process did to the shared view file
+    // need not show in this View's change count.
+    this.epoch++;
+    this.gate.reset();
+    try {
+      await this.store.catchUp();
+      this.watch.mark(fingerprint);
+    } finally {
+      this.epoch++;
+    }
     this.announceHead(this.store.view.walHead());
   }
 
@@ -281,6 +364,8 @@ export class Engine {
 
   /** After each group commit, before its writers are answered. */
   private written(o: BatchOutcome): void {
+    this.epoch++;
+    this.gate.reset();
     this.watch.markOwnWrite(o.walHead);
     this.knownHead = o.walHead;
     for (const e of o.written) this.notify({ kind: 'EventApplied', issueId: e.issueId, eventId: e.eventId });
