@@ -12,8 +12,9 @@
  *   line (`issue list`), or `ping`; `args` are the op's flags and positional
  *   args by name (op-args.ts); `fields` keeps only those keys (fields.ts).
  * - Each answer is the `--json` envelope the same command gives on the
- *   command line, plus the id, written as soon as it is ready: answers may
- *   come out of input order. The order of effects is the input's
+ *   command line, plus the id, written as soon as it is ready (answers ready
+ *   in the same turn of the event loop in one write): answers may come out
+ *   of input order. The order of effects is the input's
  *   (scheduler.ts): reads overlap, a write waits for what came before it.
  * - A line that is not a request (not JSON, no id, unknown op) is answered
  *   with `invalid_args` naming its line number (details.line), and the
@@ -330,18 +331,35 @@ export async function runBatchSession(input: OpInput, env: NodeJS.ProcessEnv): P
   const log = (line: string): void => {
     process.stderr.write(`grite batch: ${line}\n`);
   };
+  // Answers ready in the same turn of the event loop go out in one write (at
+  // the end of that turn): one system call for many answers when requests are
+  // in flight together, no delay for one alone.
+  let pending: string[] = [];
+  // A reader that went away (EPIPE) gets nothing more; the session still ends cleanly.
+  let closed = false;
+  process.stdout.on('error', () => {
+    closed = true;
+  });
+  const flush = (): void => {
+    if (closed) pending = [];
+    if (pending.length === 0) return;
+    const text = `${pending.join('\n')}\n`;
+    pending = [];
+    process.stdout.write(text);
+  };
   const session = new BatchSession({
     atomic: Boolean(input.flags.atomic),
     stopOnError: Boolean(input.flags['stop-on-error']),
     executor,
     write: (line) => {
-      process.stdout.write(`${line}\n`);
+      if (pending.push(line) === 1) setImmediate(flush);
     },
   });
   session.hello();
   executor.start().catch((e: unknown) => log(`the store cannot be reached: ${normalizeError(e).message}`));
   await pumpLines(session, process.stdin);
   const code = await session.finish();
+  flush();
   await executor.close();
   if (session.isStopped) process.stdin.destroy();
   return { stdout: '', stderr: '', exitCode: code };
