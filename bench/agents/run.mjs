@@ -7,6 +7,8 @@
 // warm daemon on the same repository (200 issues):
 // - raw IPC: one protocol round trip on a warm connection (the floor: what
 //   any client of the daemon pays);
+// - pipe: a stdio echo process (echo.mjs): what the two pipe hops of any
+//   stdio session cost on their own, with no daemon behind them;
 // - grite batch: one NDJSON line in, one out, through a `grite batch`
 //   process (JSON parse, op args, request, round trip, render, write);
 // - grite mcp: one tools/call through the SDK's own client and a `grite mcp`
@@ -58,9 +60,9 @@ function grite(args, input) {
   return execFileSync(process.execPath, [BIN, ...args], { cwd: dir, env, input, encoding: 'utf8' });
 }
 
-/** A `grite batch` process: send(line object) resolves with the parsed answer. */
-function batchSession() {
-  const child = spawn(process.execPath, [BIN, 'batch'], { cwd: dir, env, stdio: ['pipe', 'pipe', 'inherit'] });
+/** A `grite batch` process (or the stdio echo): send(line object) resolves with the parsed answer. */
+function batchSession(script = [BIN, 'batch']) {
+  const child = spawn(process.execPath, script, { cwd: dir, env, stdio: ['pipe', 'pipe', 'inherit'] });
   const waiting = new Map();
   let buf = '';
   let hello;
@@ -73,7 +75,7 @@ function batchSession() {
       const a = JSON.parse(buf.slice(0, nl));
       buf = buf.slice(nl + 1);
       if (a.hello) hello();
-      else {
+      else if (a.id !== undefined) {
         const w = waiting.get(a.id);
         waiting.delete(a.id);
         w?.(a);
@@ -129,6 +131,8 @@ try {
   const batch = batchSession();
   await batch.ready;
   cleanup.push(() => batch.close());
+  const echo = batchSession([join(here, 'echo.mjs')]);
+  cleanup.push(() => echo.close());
   const transport = new StdioClientTransport({ command: process.execPath, args: [BIN, 'mcp'], cwd: dir, env, stderr: 'inherit' });
   const mcp = new Client({ name: 'bench', version: '1.0.0' });
   await mcp.connect(transport);
@@ -150,6 +154,10 @@ try {
   };
 
   const ways = {
+    pipe: async (q) => {
+      const a = await echo.send(...q.batch);
+      if (!a.ok) throw new Error('echo failed');
+    },
     raw: async (q) => {
       let resp;
       try {
@@ -178,7 +186,7 @@ try {
   out.latency = {};
   for (const [name, q] of Object.entries(queries)) {
     progress(`${name}: ${N} requests each way, one at a time`);
-    const samples = { raw: [], batch: [], mcp: [], cli: [] };
+    const samples = { pipe: [], raw: [], batch: [], mcp: [], cli: [] };
     const blocks = N / BLOCK;
     const cliEvery = Math.max(1, Math.floor(blocks / CLI_RUNS));
     for (let b = 0; b < blocks; b++) {
