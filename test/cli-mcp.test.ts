@@ -183,6 +183,8 @@ describe('grite mcp with the SDK client', () => {
     expect(again.structuredContent.expires_unix_ms).toBe(c.expires_unix_ms);
     expectError(await call('issue_claim', { id: ids[2] }), 'conflict'); // not ready: it waits for the crash
     expectError(await call('issue_claim', {}), 'invalid_args');
+    expectError(await call('issue_ready', { claim: 'yes' }), 'invalid_args');
+    expectError(await call('issue_ready', { ttl: 'soon', claim: true }), 'invalid_args');
     expectError(await call('issue_claim', { id: 'ffffffff' }), 'not_found');
 
     const status = await call('lock', { action: 'status', resource: 'issue:' });
@@ -208,5 +210,6 @@ describe('grite mcp with the SDK client', () => {
     expect(text).toContain('# grite');
     expect(text).toContain('issue_ready');
     expect(text.split(/\s+/).length).toBeLessThan(1500);
+    expectError(await call('grite_help', { verbose: true }), 'invalid_args');
   });
 });
