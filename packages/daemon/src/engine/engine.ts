@@ -127,7 +127,9 @@ export class Engine {
     } catch (e) {
       throw new ProtocolError('not_a_repo', `${opts.commonDir} does not exist`, { cause: e, details: { path: opts.commonDir } });
     }
-    const store = await Store.open({ commonDir });
+    // Every group commit as one small pack (core's pack-writer.ts): the
+    // daemon appends all day, and loose objects cost a file each.
+    const store = await Store.open({ commonDir, wal: { packMinCommits: 1 } });
     return new Engine(store, commonDir, opts.build ?? currentBuild());
   }
 
