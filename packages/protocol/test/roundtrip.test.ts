@@ -105,6 +105,12 @@ import {
   verifyMessage,
   type IpcCommandObject,
   type IpcResultObject,
+  BatchT,
+  BatchResultT,
+  ClaimResultT,
+  IssueClaimT,
+  IpcRequestT,
+  IpcResponseT,
 } from '../src/index.js';
 import { ACTOR, commandSamples, fill, notificationSamples, REPO, resultSamples, type Sample } from './samples.js';
 
@@ -210,6 +216,8 @@ const COMMANDS: Record<string, () => IpcCommandObject> = {
   DaemonStatus: () => new DaemonStatusT(),
   DaemonStop: () => new DaemonStopT(),
   Subscribe: () => new SubscribeT(),
+  Batch: () => new BatchT([new IpcRequestT(1, ID(4), REPO, ID(3), IpcCommand.IssueComment, new IssueCommentT('ab12', TS, 'in a batch'))]),
+  IssueClaim: () => new IssueClaimT('ab12', TS, 1_800_000),
 };
 
 const summary = (seed: number): IssueSummaryT =>
@@ -253,6 +261,11 @@ const RESULTS: Record<string, () => IpcResultObject> = {
   DbStatsResult: () => new DbStatsResultT('/r/.git/grite/view.sqlite', 4096n, 10, 2, 'a'.repeat(40), 3, 12),
   DaemonStatusResult: () => new DaemonStatusResultT(true, 4242, '/tmp/grite-0/x.sock', TS, '0.1.0', 1, 99n, 50_000_000n),
   Ack: () => new AckT(),
+  BatchResult: () =>
+    new BatchResultT(true, 'a'.repeat(40), [
+      new IpcResponseT(1, ID(4), true, null, IpcResult.IssueWriteResult, new IssueWriteResultT(ID(1), ID(2, 32), 'a'.repeat(40), null)),
+    ]),
+  ClaimResult: () => new ClaimResultT(summary(1), lock(), false, ID(2, 32), 'a'.repeat(40), 'ab'.repeat(16)),
 };
 
 describe('hand-written examples', () => {

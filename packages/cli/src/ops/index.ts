@@ -7,6 +7,7 @@ import * as local from './local.js';
 import * as daemon from './daemon.js';
 import * as syncLock from './sync-lock.js';
 import * as watchOps from './watch.js';
+import * as agent from './agent.js';
 
 export type { Op, StoreOp, LocalOp, OpInput, JsonData } from './op.js';
 
@@ -49,6 +50,10 @@ export const OPS: readonly Op[] = [
   syncLock.lockStatus,
   syncLock.lockGc,
   watchOps.watch,
+  agent.issueClaim,
+  agent.batch,
+  agent.mcp,
+  agent.prime,
 ];
 
 const BY_ID = new Map(OPS.map((o) => [o.id, o]));
