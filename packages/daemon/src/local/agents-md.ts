@@ -17,8 +17,15 @@ refs (\`refs/grite/wal\`), never in the working tree.
 - Add \`--json\` to every command: stdout is one document,
   \`{"schema_version":1,"ok":true,"data":{...}}\` or \`{"ok":false,"error":{"code",...}}\`.
   Exit codes: 0 ok, 2 invalid_args, 3 not_found, 4 conflict, 5 environment, 1 other.
+- Start a session with \`grite prime\`: a short briefing with the ready queue and
+  your claims.
 - Find work: \`grite issue ready --json\` (open issues nothing open blocks, in
   dependency order); \`grite issue list --state open --label <l> --json\`.
+- Take work without colliding with other agents: \`grite issue ready --claim --json\`
+  (or \`grite issue claim <id>\`): a lease on the issue plus you as assignee; exit 4
+  means another agent holds it. Closing the issue releases your claim.
+- Many queries: \`grite batch\` (newline-delimited JSON on stdin/stdout, one
+  connection) or \`grite mcp\` (an MCP server over stdio).
 - Read: \`grite issue show <id> --json\` (any unique id prefix of 4+ hex characters).
 - Write: \`grite issue create --title "..." --body "..." --label <l>\`,
   \`grite issue comment <id> --body "..."\`, \`grite issue close <id>\`,
