@@ -74,7 +74,7 @@ export interface RebuildResult {
 }
 
 /** Events a catch-up applies per transaction, yielding to the event loop in between. */
-const CATCH_UP_SLICE = 20_000;
+const CATCH_UP_SLICE = 5_000;
 
 const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
 
@@ -167,7 +167,7 @@ export class Store {
     if (!metApplied) {
       // Empty view, or one reflecting a history the ref no longer holds.
       const events = steps.flatMap((s) => s.commit?.events ?? []);
-      result.eventsApplied = this.view.replaceAll(events, { commits: steps.map((s) => s.oid), walHead: head }).eventsApplied;
+      result.eventsApplied = (await this.view.replaceAllYielding(events, { commits: steps.map((s) => s.oid), walHead: head })).eventsApplied;
       return result;
     }
     // Slices of whole commits, oldest first: after each, the view reflects
@@ -226,7 +226,11 @@ export class Store {
     return { walHead: res.head, written: res.written };
   }
 
-  /** Drops the view's content and rebuilds it from the refs, in one view transaction. */
+  /**
+   * Drops the view's content and rebuilds it from the refs, in one view
+   * transaction that yields to the event loop between slices (the walk is
+   * asynchronous already), so a daemon keeps answering meanwhile.
+   */
   async rebuild(): Promise<RebuildResult> {
     this.checkOpen();
     return this.serial(async () => {
@@ -241,7 +245,7 @@ export class Store {
       }
       steps.reverse();
       const events = steps.flatMap((s) => s.commit?.events ?? []);
-      this.view.replaceAll(events, { commits: steps.map((s) => s.oid), walHead: head });
+      await this.view.replaceAllYielding(events, { commits: steps.map((s) => s.oid), walHead: head });
       return { walHead: head, eventCount: this.view.stats().eventCount, commitsRead: steps.length, warnings };
     });
   }

@@ -131,6 +131,23 @@ function toSummary(r: SummaryRow): IssueSummary {
   };
 }
 
+interface IssueGroup {
+  issueId: Uint8Array;
+  events: Event[];
+}
+
+/** Events by issue (hex id), each issue's in their order. */
+function groupByIssue(events: readonly Event[]): Map<string, IssueGroup> {
+  const groups = new Map<string, IssueGroup>();
+  for (const e of events) {
+    const key = toHex(e.issueId);
+    let g = groups.get(key);
+    if (g === undefined) groups.set(key, (g = { issueId: e.issueId, events: [] }));
+    g.events.push(e);
+  }
+  return groups;
+}
+
 export class View {
   readonly path: string;
   /** True when opening found another schema version or a damaged file and started empty. */
@@ -140,6 +157,8 @@ export class View {
   private readonly payloadWriter = new CborWriter(256);
   private closed = false;
   private changes = 0;
+  /** A yielding replace holds this connection's transaction open (replaceAllYielding). */
+  private loading = false;
 
   private constructor(path: string, db: Database.Database, wasReset: boolean) {
     this.path = path;
@@ -227,6 +246,9 @@ export class View {
 
   private checkOpen(): void {
     if (this.closed) throw new GriteError('internal_error', 'the view is closed');
+    // Between its slices, a yielding replace leaves a half-loaded view in
+    // this connection's open transaction: nobody else may look at it.
+    if (this.loading) throw new GriteError('db_busy', 'the view is being rebuilt', { hint: 'retry when the rebuild is done' });
   }
 
   /**
@@ -306,6 +328,68 @@ export class View {
     return result;
   }
 
+  /**
+   * replaceAll, in slices of whole issues (about `sliceEvents` events each)
+   * that yield to the event loop in between, so that a process serving
+   * requests keeps answering what does not need the view (Hello,
+   * heartbeats) while a large log loads. One transaction, held open on this
+   * connection across the yields: other connections (other processes) see
+   * the old view until it commits, and this View refuses every other call
+   * (db_busy) until the promise settles. Callers run it where nothing else
+   * uses this View meanwhile (the Store's queue; the engine's exclusive
+   * lock). Same result as replaceAll.
+   */
+  async replaceAllYielding(events: readonly Event[], opts: ApplyOptions = {}, sliceEvents = 4000): Promise<ApplyResult> {
+    this.checkOpen();
+    this.changes++;
+    this.loading = true;
+    let open = false;
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+      open = true;
+      this.stmts.clear();
+      dropSchema(this.db);
+      createSchema(this.db, { indexes: false });
+      const groups = groupByIssue(events);
+      const ordered = [...groups.keys()].sort();
+      const result: ApplyResult = { eventsApplied: 0, issuesTouched: 0 };
+      const seeds = new Set<string>();
+      const stateMoved = new Set<string>();
+      let from = 0;
+      while (from < ordered.length) {
+        let to = from;
+        let n = 0;
+        while (to < ordered.length && (to === from || n < sliceEvents)) n += groups.get(ordered[to++]!)!.events.length;
+        this.applyGroups(groups, ordered.slice(from, to), true, seeds, stateMoved, result);
+        from = to;
+        await new Promise<void>((r) => setImmediate(r));
+        if (this.closed) throw new GriteError('internal_error', 'the view was closed during a rebuild');
+      }
+      createIndexes(this.db);
+      this.relayoutAll();
+      this.refreshAllBlocked();
+      this.recordProgress(opts.commits ?? [], opts.walHead ?? null);
+      this.db.exec('COMMIT');
+      open = false;
+      this.loading = false;
+      this.optimize();
+      return result;
+    } catch (e) {
+      if (open && this.db.inTransaction) {
+        try {
+          this.db.exec('ROLLBACK');
+        } catch {
+          // the error below is the one to report
+        }
+      }
+      this.stmts.clear();
+      throw toGriteError(e, this.path);
+    } finally {
+      this.loading = false;
+      this.changes++;
+    }
+  }
+
   /** Records the WAL head the view reflects, and optionally commits applied with no events. */
   setWalHead(walHead: string | null, commits: readonly string[] = []): void {
     this.write(() => this.recordProgress(commits, walHead));
@@ -317,25 +401,36 @@ export class View {
    * once the indexes exist.
    */
   private applyInTransaction(events: readonly Event[], opts: ApplyOptions, empty = false): ApplyResult {
-    const groups = new Map<string, { issueId: Uint8Array; events: Event[] }>();
-    for (const e of events) {
-      const key = toHex(e.issueId);
-      let g = groups.get(key);
-      if (g === undefined) groups.set(key, (g = { issueId: e.issueId, events: [] }));
-      g.events.push(e);
-    }
+    const groups = groupByIssue(events);
     // Issue order keeps the (issue_id, event_id) key's inserts near each other.
     const ordered = [...groups.keys()].sort();
+    const result: ApplyResult = { eventsApplied: 0, issuesTouched: 0 };
+    const seeds = new Set<string>();
+    const stateMoved = new Set<string>();
+    this.applyGroups(groups, ordered, empty, seeds, stateMoved, result);
+    if (!empty) {
+      if (seeds.size > 0) this.relayout(seeds);
+      if (seeds.size > 0 || stateMoved.size > 0) this.refreshBlocked(seeds, stateMoved);
+    }
+    this.recordProgress(opts.commits ?? [], opts.walHead);
+    return result;
+  }
+
+  /** Stores and projects the issues `keys` of `groups`, adding to `result`, `seeds` and `stateMoved`. */
+  private applyGroups(
+    groups: Map<string, IssueGroup>,
+    keys: readonly string[],
+    empty: boolean,
+    seeds: Set<string>,
+    stateMoved: Set<string>,
+    result: ApplyResult,
+  ): void {
     const hasAny = this.pluck('SELECT 1 FROM events WHERE issue_id = ? LIMIT 1');
     const insert = this.stmt(
       'INSERT OR IGNORE INTO events(issue_id, event_id, actor, ts, parent, kind_tag, payload, sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const w = this.payloadWriter;
-    let eventsApplied = 0;
-    let issuesTouched = 0;
-    const seeds = new Set<string>();
-    const stateMoved = new Set<string>();
-    for (const key of ordered) {
+    for (const key of keys) {
       const g = groups.get(key)!;
       const issueId = g.issueId;
       const hadEvents = !empty && hasAny.get(issueId) !== undefined;
@@ -346,21 +441,15 @@ export class View {
         if (r.changes > 0) fresh.push(e);
       }
       if (fresh.length === 0) continue;
-      eventsApplied += fresh.length;
+      result.eventsApplied += fresh.length;
       // An issue new to the view is projected from the batch alone; otherwise
       // from every stored event, which the batch has just joined.
       const all = hadEvents ? this.loadEvents(g.issueId) : fresh;
       const p = projectIssue(g.issueId, all);
       if (p === null) continue; // still waiting for its IssueCreated
-      issuesTouched++;
+      result.issuesTouched++;
       this.writeIssue(p, seeds, stateMoved, empty);
     }
-    if (!empty) {
-      if (seeds.size > 0) this.relayout(seeds);
-      if (seeds.size > 0 || stateMoved.size > 0) this.refreshBlocked(seeds, stateMoved);
-    }
-    this.recordProgress(opts.commits ?? [], opts.walHead);
-    return { eventsApplied, issuesTouched };
   }
 
   private recordProgress(commits: readonly string[], walHead: string | null | undefined): void {
