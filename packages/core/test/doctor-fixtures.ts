@@ -3,7 +3,7 @@
 // commits forged with core's own object writers, views deleted, downgraded or
 // left behind, and the event ids that are readable anywhere (WAL or view).
 import { execFileSync } from 'node:child_process';
-import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { expect } from 'vitest';
@@ -53,8 +53,23 @@ function loosePath(dir: string, oid: string): string {
   return join(dir, 'objects', oid.slice(0, 2), oid.slice(2));
 }
 
-/** Rewrites loose object `oid` with other content (git does not re-hash on read: bit rot). */
+/** Makes every object loose (unpacks each pack, then drops it), so that one object can be damaged alone. */
+export function explodePacks(dir: string): void {
+  const packDir = join(dir, 'objects', 'pack');
+  if (!existsSync(packDir)) return;
+  for (const f of readdirSync(packDir).filter((n) => n.endsWith('.pack'))) {
+    const base = join(packDir, f.slice(0, -'.pack'.length));
+    const moved = `${base}.unpacking`;
+    renameSync(`${base}.pack`, moved);
+    for (const ext of ['.idx', '.rev', '.bitmap']) rmSync(`${base}${ext}`, { force: true });
+    execFileSync('git', ['unpack-objects', '-q'], { cwd: dir, input: readFileSync(moved), env: { ...process.env, GIT_DIR: dir } });
+    rmSync(moved);
+  }
+}
+
+/** Rewrites object `oid` as a loose object with other content (git does not re-hash on read: bit rot). */
 export function corruptLoose(dir: string, oid: string, mutate: (data: Uint8Array) => Uint8Array): void {
+  if (!existsSync(loosePath(dir, oid))) explodePacks(dir);
   const p = loosePath(dir, oid);
   const raw = inflateSync(readFileSync(p));
   const nul = raw.indexOf(0);
@@ -65,7 +80,23 @@ export function corruptLoose(dir: string, oid: string, mutate: (data: Uint8Array
 }
 
 export function deleteLoose(dir: string, oid: string): void {
+  if (!existsSync(loosePath(dir, oid))) explodePacks(dir);
   rmSync(loosePath(dir, oid));
+}
+
+/** Packs every object, then damages object `oid` inside the pack (a byte of its compressed data). */
+export function corruptPacked(dir: string, oid: string): void {
+  git(dir, ['repack', '-a', '-d', '-q']);
+  const packDir = join(dir, 'objects', 'pack');
+  const idx = readdirSync(packDir).find((n) => n.endsWith('.idx'))!;
+  const line = git(dir, ['verify-pack', '-v', join(packDir, idx)]).split('\n').find((l) => l.startsWith(`${oid} `));
+  expect(line).toBeDefined();
+  const offset = Number(line!.split(/\s+/)[4]);
+  const pack = join(packDir, idx.replace(/\.idx$/, '.pack'));
+  const bytes = readFileSync(pack);
+  bytes[offset + 6] ^= 0x55;
+  chmodSync(pack, 0o644);
+  writeFileSync(pack, bytes);
 }
 
 /** Changes the first "comment" text in a chunk to "Comment": same length, still CBOR, the ids no longer match. */

@@ -248,11 +248,12 @@ async function chunkBlobsOf(ctx: DoctorContext, badCommits: readonly string[]): 
 }
 
 /**
- * For each group whose chunk is one that a bad commit names, and which the
- * object store lacks or holds other bytes for (bit rot), writes that blob.
- * The bytes written hash to the object's name, so this can only make the
- * commit read again; it changes no commit and no ref. Returns the blobs
- * written.
+ * For each group whose chunk is one that a bad commit names, and which git
+ * cannot give back intact (missing, rotten loose, or damaged in a pack),
+ * writes that blob as a loose object. The bytes written hash to the object's
+ * own name, so this can only make the commit read again (git falls back to
+ * the loose copy when the packed one is damaged); it changes no commit and
+ * no ref. Returns the blobs written.
  */
 async function restoreChunkBlobs(ctx: DoctorContext, groups: readonly Event[][], wanted: ReadonlySet<string>): Promise<number> {
   const dir = ctx.store.commonDir;
@@ -261,12 +262,13 @@ async function restoreChunkBlobs(ctx: DoctorContext, groups: readonly Event[][],
   for (const group of groups) {
     const obj = hashObject('blob', encodeChunk(group), format);
     if (!wanted.has(obj.oid)) continue;
-    const have = await ctx.store.wal.catFile.read(obj.oid);
+    const have = await Promise.race([
+      ctx.store.wal.catFile.read(obj.oid).catch(() => null),
+      new Promise<null>((r) => setTimeout(() => r(null), ctx.stallMs).unref()),
+    ]);
     const data = obj.raw.subarray(obj.raw.indexOf(0) + 1);
     if (have !== null && have.type === 'blob' && bytesEqual(have.data, data)) continue;
-    const loose = join(dir, 'objects', obj.oid.slice(0, 2), obj.oid.slice(2));
-    if (have !== null && !existsSync(loose)) continue; // damaged inside a pack: git gc or a fetch must replace it
-    rmSync(loose, { force: true });
+    rmSync(join(dir, 'objects', obj.oid.slice(0, 2), obj.oid.slice(2)), { force: true });
     if (await writePreparedObject(dir, obj)) restored++;
   }
   return restored;
@@ -288,7 +290,7 @@ async function repairView(ctx: DoctorContext, logIds: ReadonlySet<string>, hasEx
       const restored = badCommits.length === 0 ? 0 : await restoreChunkBlobs(ctx, byActor(good), await chunkBlobsOf(ctx, badCommits));
       let left = good;
       if (restored > 0) {
-        const now = await scanWal(store);
+        const now = await scanWal(store, { stallMs: ctx.stallMs });
         left = good.filter((e) => !now.ids.has(toHex(e.eventId)));
         applied.push(`restored ${restored} missing or corrupt chunk object${restored === 1 ? '' : 's'} from the view's events (${good.length - left.length} events read again from their own commits)`);
       }
@@ -301,8 +303,15 @@ async function repairView(ctx: DoctorContext, logIds: ReadonlySet<string>, hasEx
           written += r.written.length;
         }
         applied.push(`appended ${written} events only the view held to ${WAL_REF} as new commits (head ${short(head)})`);
+        // Never rebuild away an event the log still cannot give back.
+        const check = await scanWal(store, { stallMs: ctx.stallMs });
+        const lost = left.filter((e) => !check.ids.has(toHex(e.eventId)));
+        if (lost.length > 0) {
+          applied.push(`${lost.length} of them still cannot be read from the log; the view keeps them and was not rebuilt`);
+          return { applied };
+        }
       }
-      if (dropped > 0) applied.push(`could not append ${dropped} events of the view whose content does not match their id`);
+      if (dropped > 0) applied.push(`left out ${dropped} rows of the view whose content does not match their event id (damaged cache rows, never in the log)`);
     }
   }
   // A file missing, damaged or of another schema version on disk while the

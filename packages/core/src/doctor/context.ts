@@ -9,6 +9,7 @@ import { toHex } from '../codec/hex.js';
 import { readRef } from '../git/refs.js';
 import { WAL_REF } from '../git/wal.js';
 import { DEFAULT_SNAPSHOT_POLICY, readRepoConfig, type SnapshotPolicy } from '../repo/config.js';
+import { revList } from '../snapshot/log.js';
 import type { Store } from '../store.js';
 import type { ViewFileState } from './view-file.js';
 
@@ -30,11 +31,34 @@ export interface DoctorContext {
   readonly viewPreflight: ViewFileState | undefined;
   /** The snapshot policy of config.toml (its defaults when the file cannot be read). */
   readonly policy: SnapshotPolicy;
-  /** The WAL read once from its current head (cached; `rescan` forgets it). */
+  /** How long a read of the WAL may stay unanswered (see scanWal). */
+  readonly stallMs: number;
+  /** The WAL read once from its current head (cached). */
   scan(): Promise<WalScan>;
 }
 
-export async function scanWal(store: Store): Promise<WalScan> {
+/** How long one read of the WAL may go without an answer before it counts as stuck (a damaged pack can leave git silent). */
+export const SCAN_STALL_MS = 30_000;
+
+const STALLED = Symbol('stalled');
+
+function within<T>(p: Promise<T>, ms: number): Promise<T | typeof STALLED> {
+  let timer: NodeJS.Timeout | undefined;
+  const stall = new Promise<typeof STALLED>((resolve) => {
+    timer = setTimeout(() => resolve(STALLED), ms);
+  });
+  return Promise.race([p, stall]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Reads the whole WAL from its head. The walk reports a commit it cannot
+ * read and goes on; when git itself fails under it (a damaged pack makes
+ * `git cat-file` exit, or leaves a read unanswered for `stallMs`), the WAL is
+ * read again commit by commit along `git rev-list`, each read given the same
+ * time, so that one damaged object is one bad commit, not a failed check.
+ */
+export async function scanWal(store: Store, opts: { stallMs?: number } = {}): Promise<WalScan> {
+  const stallMs = opts.stallMs ?? SCAN_STALL_MS;
   const out: WalScan = { head: null, headError: null, commits: 0, bad: [], ids: new Set() };
   try {
     out.head = await readRef(store.commonDir, WAL_REF);
@@ -43,15 +67,37 @@ export async function scanWal(store: Store): Promise<WalScan> {
     return out;
   }
   if (out.head === null) return out;
-  for await (const step of store.wal.walk(out.head)) {
-    out.commits++;
-    if (step.commit) for (const e of step.commit.events) out.ids.add(toHex(e.eventId));
-    else out.bad.push({ oid: step.oid, message: step.error?.message ?? 'cannot be read' });
+  const walk = store.wal.walk(out.head);
+  try {
+    for (;;) {
+      const step = await within(walk.next(), stallMs);
+      if (step === STALLED) throw new GriteError('git_error', `reading the WAL stalled for ${stallMs} ms`);
+      if (step.done) return out;
+      out.commits++;
+      if (step.value.commit) for (const e of step.value.commit.events) out.ids.add(toHex(e.eventId));
+      else out.bad.push({ oid: step.value.oid, message: step.value.error?.message ?? 'cannot be read' });
+    }
+  } catch (walkError) {
+    void walk.return(undefined).catch(() => {});
+    const oids = await revList(store.commonDir, out.head);
+    if (oids === null) throw walkError;
+    const slow: WalScan = { head: out.head, headError: null, commits: 0, bad: [], ids: new Set() };
+    for (const oid of oids) {
+      slow.commits++;
+      try {
+        const c = await within(store.wal.readCommit(oid), stallMs);
+        if (c === STALLED) throw new Error(`git did not answer for ${stallMs} ms (a damaged object?)`);
+        for (const e of c.events) slow.ids.add(toHex(e.eventId));
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        slow.bad.push({ oid, message: message.startsWith('WAL commit ') ? message : `WAL commit ${oid}: ${message}` });
+      }
+    }
+    return slow;
   }
-  return out;
 }
 
-export function makeContext(store: Store, opts: { now: number; viewPreflight?: ViewFileState }): DoctorContext {
+export function makeContext(store: Store, opts: { now: number; viewPreflight?: ViewFileState; stallMs?: number }): DoctorContext {
   let policy: SnapshotPolicy = { ...DEFAULT_SNAPSHOT_POLICY };
   try {
     policy = readRepoConfig(store.griteDir).snapshot;
@@ -64,7 +110,8 @@ export function makeContext(store: Store, opts: { now: number; viewPreflight?: V
     now: opts.now,
     viewPreflight: opts.viewPreflight,
     policy,
-    scan: () => (scan ??= scanWal(store)),
+    stallMs: opts.stallMs ?? SCAN_STALL_MS,
+    scan: () => (scan ??= scanWal(store, { stallMs: opts.stallMs ?? SCAN_STALL_MS })),
   };
 }
 

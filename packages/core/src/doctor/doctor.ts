@@ -31,6 +31,8 @@ export interface DoctorOptions {
   viewPreflight?: ViewFileState;
   /** Checks made outside core (the daemon's), by id. */
   external?: readonly ExternalCheck[];
+  /** How long one read of the WAL may stay unanswered before it counts as stuck (default SCAN_STALL_MS). */
+  stallMs?: number;
 }
 
 type CoreCheck = (ctx: DoctorContext) => Promise<Finding>;
@@ -65,7 +67,7 @@ async function runOne(id: CheckId, run: () => Promise<Finding>): Promise<Finding
 
 async function runAll(store: Store, opts: DoctorOptions, viewPreflight: ViewFileState | undefined): Promise<Finding[]> {
   const now = (opts.now ?? Date.now)();
-  const ctx = makeContext(store, { now, ...(viewPreflight ? { viewPreflight } : {}) });
+  const ctx = makeContext(store, { now, ...(viewPreflight ? { viewPreflight } : {}), ...(opts.stallMs !== undefined ? { stallMs: opts.stallMs } : {}) });
   const external = new Map((opts.external ?? []).map((c) => [c.id, c]));
   const out: Finding[] = [];
   for (const id of CHECK_IDS) {
