@@ -19,7 +19,7 @@
  * A client never breaks a lock or deletes the daemon's files: only a daemon
  * starting up does, under the rule in lifecycle.ts.
  */
-import { spawn as spawnProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
@@ -191,7 +191,11 @@ interface SpawnState {
   running: boolean;
 }
 
+// node:child_process costs ~9 ms to load: only a call that spawns pays it.
+const requireBuiltin = createRequire(import.meta.url);
+
 function spawnDaemon(opts: ConnectOrSpawnOptions, state: SpawnState): void {
+  const { spawn: spawnProcess } = requireBuiltin('node:child_process') as typeof import('node:child_process');
   const args = [opts.mainPath ?? daemonMainPath(), '--repo', opts.commonDir, '--build', opts.build];
   try {
     args.push('--socket', socketPathFor(opts.commonDir));
