@@ -136,8 +136,17 @@ export class Store {
     return this.serial(() => this.catchUpTo(head));
   }
 
-  /** Brings the view up to `head` exactly (which must be, or have been, the WAL head). */
-  private async catchUpTo(head: string | null): Promise<CatchUpResult> {
+  /**
+   * Brings the view up to `head` exactly (which must be, or have been, the
+   * WAL head). `yielding`: a full replace yields to the event loop between
+   * slices (View.replaceAllYielding; the View answers db_busy meanwhile).
+   * (A long incremental catch-up yields between its transactions either
+   * way: the view is whole after each.) An append passes
+   * false: its callers may be reading the view alongside it (the engine's
+   * group commit runs outside the engine's locks), and a replace there is
+   * rare (the ref moved to a history the view does not hold).
+   */
+  private async catchUpTo(head: string | null, yielding = true): Promise<CatchUpResult> {
     const result: CatchUpResult = { commitsRead: 0, eventsApplied: 0, warnings: [] };
     const viewHead = this.view.walHead();
     if (head === null) {
@@ -167,7 +176,8 @@ export class Store {
     if (!metApplied) {
       // Empty view, or one reflecting a history the ref no longer holds.
       const events = steps.flatMap((s) => s.commit?.events ?? []);
-      result.eventsApplied = (await this.view.replaceAllYielding(events, { commits: steps.map((s) => s.oid), walHead: head })).eventsApplied;
+      const opts = { commits: steps.map((s) => s.oid), walHead: head };
+      result.eventsApplied = (yielding ? await this.view.replaceAllYielding(events, opts) : this.view.replaceAll(events, opts)).eventsApplied;
       return result;
     }
     // Slices of whole commits, oldest first: after each, the view reflects
@@ -210,7 +220,7 @@ export class Store {
     let built: string | null = null;
     const res = await this.wal.append(unique, {
       beforeWrite: async (currentHead) => {
-        await this.serial(() => this.catchUpTo(currentHead));
+        await this.serial(() => this.catchUpTo(currentHead, false));
         built = currentHead;
         return unique.filter((e) => !this.view.hasEvent(e.eventId));
       },
