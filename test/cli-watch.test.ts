@@ -68,3 +68,18 @@ describe('grite watch', () => {
     expect(r.json.error.code).toBe('ipc_error');
   });
 });
+
+describe('grite watch sees other processes', () => {
+  it('a write made without the daemon shows up as WalSynced', async () => {
+    await grite({ cwd: repo.dir, env: daemonEnv }, 'issue', 'list', '--json');
+    const w = startWatch();
+    let head = '';
+    for (let i = 0; i < 50 && !w.lines.some((l) => l.kind === 'WalSynced' && l.wal_head === head); i++) {
+      // --no-daemon: another process moves refs/grite/wal under the daemon.
+      head = (await grite({ cwd: repo.dir }, 'issue', 'create', '--title', `elsewhere ${i}`, '--json')).json.data.wal_head;
+      await Promise.race([w.waitFor((l) => l.kind === 'WalSynced' && l.wal_head === head), new Promise((r) => setTimeout(r, 500))]);
+    }
+    expect(w.lines.find((l) => l.kind === 'WalSynced' && l.wal_head === head)).toBeDefined();
+    expect(await w.stop()).toBe(0);
+  });
+});

@@ -58,6 +58,9 @@ export type EngineNotification =
   | { kind: 'SnapshotCreated'; ref: string };
 
 /** What the server needs of the engine (src/engine's Engine satisfies it). */
+/** How often a daemon with subscribers checks for WAL moves by others. */
+export const WATCH_POLL_MS = 250;
+
 export interface EngineLike {
   /** Answers one verified request with an encoded Message holding its IpcResponse; never throws. */
   handle(request: IpcRequest): Promise<Uint8Array>;
@@ -66,6 +69,12 @@ export interface EngineLike {
    * Optional; never throws.
    */
   tryCached?(request: IpcRequest): Uint8Array | null;
+  /**
+   * Catches up when the WAL moved under the engine (another process, a
+   * `git fetch`, the Rust tool), announcing it to subscribers. Optional;
+   * polled while anyone is subscribed.
+   */
+  refresh?(): Promise<void>;
   /** Emits 'notification' with EngineNotification values. */
   readonly events?: EventEmitter | undefined;
   close(): Promise<void> | void;
@@ -130,6 +139,9 @@ export class DaemonServer {
   private inFlight = 0;
   private lastActivity = Date.now();
   private idleTimer: NodeJS.Timeout | null = null;
+  /** Polls the engine for WAL moves by others while anyone is subscribed. */
+  private watchTimer: NodeJS.Timeout | null = null;
+  private watching = false;
   private stopPromise: Promise<void> | null = null;
   private stopReason: StopReason | null = null;
   private resolveStopped!: (reason: StopReason) => void;
@@ -230,6 +242,7 @@ export class DaemonServer {
     this.state = 'stopping';
     this.log.info('stopping', { reason, in_flight: this.inFlight, connections: this.conns.size });
     if (this.idleTimer !== null) clearTimeout(this.idleTimer);
+    if (this.watchTimer !== null) clearTimeout(this.watchTimer);
     // Closing also unlinks the socket file (libuv does, whoever's file it
     // is now): fine, since only the lock holder ever creates it.
     const serverClosed = wasListening ? new Promise<void>((resolve) => this.server.close(() => resolve())) : Promise.resolve();
@@ -351,6 +364,7 @@ export class DaemonServer {
         return encodeResponse(id, new AckT());
       case IpcCommand.Subscribe:
         c.subscriptions.push(id.slice());
+        this.armWatch();
         return encodeResponse(id, new AckT());
       default: {
         const engine = this.engine ?? (await this.enginePromise);
@@ -392,6 +406,32 @@ export class DaemonServer {
       for (const sub of c.subscriptions) c.conn.notify(encodeNotification(sub, kind));
     }
   };
+
+  /**
+   * While a connection is subscribed, checks every WATCH_POLL_MS whether the
+   * WAL moved under the engine (one stat when it did not), so watchers hear
+   * about other processes' writes without sending requests. Stops by itself
+   * when the last subscriber goes.
+   */
+  private armWatch(): void {
+    if (this.watchTimer !== null || this.state !== 'listening') return;
+    this.watchTimer = setTimeout(() => {
+      this.watchTimer = null;
+      const subscribed = [...this.conns].some((c) => c.subscriptions.length > 0);
+      if (!subscribed || this.state !== 'listening') return;
+      const engine = this.engine;
+      if (engine?.refresh === undefined || this.watching) return this.armWatch();
+      this.watching = true;
+      engine
+        .refresh()
+        .catch((err: unknown) => this.log.warn('catching up for watchers failed', { error: err }))
+        .finally(() => {
+          this.watching = false;
+          this.armWatch();
+        });
+    }, WATCH_POLL_MS);
+    this.watchTimer.unref();
+  }
 
   private armIdle(ms: number): void {
     if (this.idleTimeoutMs <= 0) return;

@@ -328,6 +328,16 @@ export class Engine {
     return true;
   }
 
+  /**
+   * Catches up when the WAL moved under this engine (another process, a
+   * fetch, the Rust tool), announcing WalSynced; one stat when it did not.
+   * The daemon polls it while anyone watches.
+   */
+  async refresh(): Promise<void> {
+    if (this.closed) return;
+    await this.catchUpIfMoved();
+  }
+
   /** Reads and writes wait for a catch-up only when the ref moved. */
   private async catchUpIfMoved(): Promise<void> {
     if (this.unmoved()) return;
