@@ -21,6 +21,8 @@ import {
   IssueClaim,
   DaemonStatus,
   DbStats,
+  Doctor,
+  Export,
   Hello,
   IpcCommand,
   IssueAssign,
@@ -45,6 +47,9 @@ import {
   LockRenew,
   LockStatus,
   Rebuild,
+  SnapshotCreate,
+  SnapshotGc,
+  SnapshotList,
   Sync,
 } from '@grite/protocol';
 import type { Handler } from './context.js';
@@ -52,6 +57,8 @@ import { batch } from './handlers/batch.js';
 import { issueClaim } from './handlers/issue-claim.js';
 import { daemonStatus } from './handlers/daemon-status.js';
 import { dbStats } from './handlers/db-stats.js';
+import { doctor } from './handlers/doctor.js';
+import { exportIssues } from './handlers/export.js';
 import { hello } from './handlers/hello.js';
 import { issueAssign } from './handlers/issue-assign.js';
 import { issueAttach } from './handlers/issue-attach.js';
@@ -75,6 +82,9 @@ import { lockRelease } from './handlers/lock-release.js';
 import { lockRenew } from './handlers/lock-renew.js';
 import { lockStatus } from './handlers/lock-status.js';
 import { rebuild } from './handlers/rebuild.js';
+import { snapshotCreate } from './handlers/snapshot-create.js';
+import { snapshotGc } from './handlers/snapshot-gc.js';
+import { snapshotList } from './handlers/snapshot-list.js';
 import { sync } from './handlers/sync.js';
 
 /** A command's accessor class, as `request.command(new Accessor())` takes it. */
@@ -131,12 +141,15 @@ export const DISPATCH = {
   [IpcCommand.LockRelease]: served('read', LockRelease, lockRelease),
   [IpcCommand.LockStatus]: served('read', LockStatus, lockStatus),
   [IpcCommand.LockGc]: served('read', LockGc, lockGc),
-  [IpcCommand.Doctor]: unsupported(LATER),
+  // Doctor runs before any catch-up, so that it sees the view as it is; its
+  // repairs go through the store's own queue and git's compare-and-swap.
+  [IpcCommand.Doctor]: served('static', Doctor, doctor),
   [IpcCommand.Rebuild]: served('exclusive', Rebuild, rebuild),
-  [IpcCommand.SnapshotCreate]: unsupported(LATER),
-  [IpcCommand.SnapshotList]: unsupported(LATER),
-  [IpcCommand.SnapshotGc]: unsupported(LATER),
-  [IpcCommand.Export]: unsupported(LATER),
+  // Snapshots and export read the log or the view and never move the WAL.
+  [IpcCommand.SnapshotCreate]: served('read', SnapshotCreate, snapshotCreate),
+  [IpcCommand.SnapshotList]: served('read', SnapshotList, snapshotList),
+  [IpcCommand.SnapshotGc]: served('read', SnapshotGc, snapshotGc),
+  [IpcCommand.Export]: served('read', Export, exportIssues),
   [IpcCommand.DbStats]: served('read', DbStats, dbStats),
   [IpcCommand.DaemonStatus]: served('static', DaemonStatus, daemonStatus),
   [IpcCommand.DaemonStop]: unsupported(DAEMON_ONLY),
