@@ -39,6 +39,11 @@ export function responseData(resp: IpcResponse): Json {
   return agentResultJson(resp) ?? resultJson(resp);
 }
 
+/** A success's exit code, when the op decides one from its data. */
+function withExitCode(op: Op, data: Record<string, unknown>, o: Outcome): Outcome {
+  return op.exitCode ? { ...o, exitCode: op.exitCode(data) } : o;
+}
+
 export async function runOp(op: Op, flags: Values, args: Values, runEnv: RunEnv = defaultRunEnv()): Promise<Outcome> {
   const json = Boolean(flags.json);
   const quiet = Boolean(flags.quiet);
@@ -48,7 +53,7 @@ export async function runOp(op: Op, flags: Values, args: Values, runEnv: RunEnv 
     if (isSessionOp(op)) return await op.session(input, runEnv.env);
     if (op.kind === 'local') {
       const data = await op.run(input);
-      return successOutcome(data, json, quiet, op.human && ((d) => op.human!(d, input)));
+      return withExitCode(op, data, successOutcome(data, json, quiet, op.human && ((d) => op.human!(d, input))));
     }
     const { resolveContext } = await import('@grite/daemon/context');
     const ctx = resolveContext({
@@ -67,7 +72,8 @@ export async function runOp(op: Op, flags: Values, args: Values, runEnv: RunEnv 
       const details = err ? readErrorDetails(err) : {};
       throw { code: err?.code() ?? 'internal_error', message: err?.message() ?? 'request failed', hint: err?.hint() ?? null, details };
     }
-    return successOutcome(responseData(resp) as Record<string, unknown>, json, quiet, op.human && ((d) => op.human!(d, input)));
+    const data = responseData(resp) as Record<string, unknown>;
+    return withExitCode(op, data, successOutcome(data, json, quiet, op.human && ((d) => op.human!(d, input))));
   } catch (e) {
     return errorOutcome(e, json);
   }

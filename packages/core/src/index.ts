@@ -9,3 +9,6 @@ export * from './view/index.js';
 export * from './store.js';
 export * from './sync/index.js';
 export * from './locks/index.js';
+export * from './snapshot/index.js';
+export * from './doctor/index.js';
+export * from './export/index.js';

@@ -7,6 +7,7 @@ import * as local from './local.js';
 import * as daemon from './daemon.js';
 import * as syncLock from './sync-lock.js';
 import * as watchOps from './watch.js';
+import * as maintenance from './maintenance.js';
 import * as agent from './agent.js';
 
 export type { Op, StoreOp, LocalOp, OpInput, JsonData } from './op.js';
@@ -31,6 +32,11 @@ export const OPS: readonly Op[] = [
   dep.depList,
   dep.depTopo,
   admin.dbStats,
+  maintenance.doctor,
+  maintenance.snapshotCreate,
+  maintenance.snapshotList,
+  maintenance.snapshotGc,
+  maintenance.exportOp,
   admin.rebuild,
   local.init,
   local.actorInit,

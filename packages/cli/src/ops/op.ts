@@ -39,6 +39,8 @@ interface OpBase {
   variadic?: boolean;
   /** Human output from the JSON data; absent: a generic rendering. */
   human?: (data: JsonData, input: OpInput) => string;
+  /** The exit code of a success, from its data (doctor: 1 while a check is an error); absent: 0. */
+  exitCode?: (data: JsonData) => number;
 }
 
 export interface StoreOp extends OpBase {

@@ -37,6 +37,7 @@ import {
 } from '@grite/protocol';
 import { eventKindJson } from './event-kind.js';
 import { syncLockResultJson } from './json-sync.js';
+import { maintenanceResultJson } from './json-maintenance.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -238,7 +239,7 @@ export function resultJson(resp: IpcResponse): Json {
     case IpcResult.NONE:
       return {};
     default:
-      return syncLockResultJson(resp) ?? { result_type: IpcResult[resp.resultType()] ?? resp.resultType() };
+      return syncLockResultJson(resp) ?? maintenanceResultJson(resp) ?? { result_type: IpcResult[resp.resultType()] ?? resp.resultType() };
   }
 }
 

@@ -129,7 +129,7 @@ export class Engine {
     }
     // Every group commit as one small pack (core's pack-writer.ts): the
     // daemon appends all day, and loose objects cost a file each.
-    const store = await Store.open({ commonDir, wal: { packMinCommits: 1 } });
+    const store = await Store.open({ commonDir, wal: { packMinCommits: 1 }, catchUp: false });
     return new Engine(store, commonDir, opts.build ?? currentBuild());
   }
 
