@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 
-grite() { node "$PWD/packages/cli/bin/run.js" "$@"; }
+root=$PWD
+grite() { node "$root/packages/cli/bin/run.js" "$@"; }
 scratch=$(mktemp -d -t grite-demo-XXXXXX)
 trap 'grite daemon stop >/dev/null 2>&1 || true; rm -rf "$scratch"' EXIT
 
