@@ -50,7 +50,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { realpathSync } from 'node:fs';
-import { Store, type Event as CoreEvent } from '@grite/core';
+import { Store, autoSnapshot, type Event as CoreEvent } from '@grite/core';
 import {
   decodeMessage,
   encodeResponse,
@@ -74,7 +74,11 @@ import { WriteBatcher, type BatchOutcome } from './write-batcher.js';
 export type EngineNotification =
   | { kind: 'EventApplied'; issueId: Uint8Array; eventId: Uint8Array }
   | { kind: 'WalSynced'; walHead: string }
-  | { kind: 'LockChanged'; resource: string };
+  | { kind: 'LockChanged'; resource: string }
+  | { kind: 'SnapshotCreated'; ref: string };
+
+/** The automatic snapshot is considered at most this often, after writes. */
+const AUTO_SNAPSHOT_EVERY_MS = 1_000;
 
 export interface EngineOptions {
   /** The repository's common git dir (realpath'd here). */
@@ -100,6 +104,8 @@ export class Engine {
   /** Moves whenever the view may have changed in a way View.changeCount does not show. */
   private epoch = 0;
   private closed = false;
+  private snapshotting = false;
+  private lastSnapshotCheck = 0;
   /** Requests accepted and not yet answered; close() waits for them. */
   private inFlight = 0;
   private idle: (() => void) | null = null;
@@ -381,6 +387,28 @@ export class Engine {
     this.watch.markOwnWrite(o.walHead);
     this.knownHead = o.walHead;
     for (const e of o.written) this.notify({ kind: 'EventApplied', issueId: e.issueId, eventId: e.eventId });
+    this.considerSnapshot();
+  }
+
+  /**
+   * The automatic snapshot (config `snapshot.max_events`, core's
+   * autoSnapshot): considered after writes, at most every
+   * AUTO_SNAPSHOT_EVERY_MS, in the background so no write waits for it, and
+   * never two at once. Below the threshold it only reads the view's count.
+   */
+  private considerSnapshot(): void {
+    const now = Date.now();
+    if (this.snapshotting || this.closed || now - this.lastSnapshotCheck < AUTO_SNAPSHOT_EVERY_MS) return;
+    this.lastSnapshotCheck = now;
+    this.snapshotting = true;
+    autoSnapshot(this.store)
+      .then((snap) => {
+        if (snap !== null) this.notify({ kind: 'SnapshotCreated', ref: snap.ref });
+      })
+      .catch(() => undefined) // a snapshot is an optimisation: doctor reports a missing one
+      .finally(() => {
+        this.snapshotting = false;
+      });
   }
 
   /**
