@@ -1,13 +1,12 @@
 /** Dependencies between issues: add, remove, list, topological order. */
-import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
 import { DepDirection, DepType, IssueDepAddT, IssueDepListT, IssueDepRemoveT, IssueDepTopoT, StateFilter } from '@grite/protocol';
 import { globalFlags } from '../flags.js';
 import { renderIssueList, shortId, table } from '../render/human.js';
+import { issueArg } from './issue.js';
 import type { JsonData, StoreOp } from './op.js';
 
 const DEP_TYPES: Record<string, DepType> = { blocks: DepType.blocks, depends_on: DepType.depends_on, related_to: DepType.related_to };
-const issueArg = { id: Args.string({ description: 'Issue id: any unique prefix of 4+ hex characters.', required: true }) };
 
 function edgeOp(action: 'add' | 'remove'): StoreOp {
   return {

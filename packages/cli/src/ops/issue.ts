@@ -28,7 +28,8 @@ import { claimTtlFlag, claimTtlMs, renderClaim } from './agent.js';
 import { renderIssueList, renderIssueShow, renderWrite } from '../render/human.js';
 import { usageError } from '../usage-error.js';
 
-const issueArg = { id: Args.string({ description: 'Issue id: any unique prefix of 4+ hex characters.', required: true }) };
+/** The issue argument every issue command takes. */
+export const issueArg = { id: Args.string({ description: 'Issue id: any unique prefix of 4+ hex characters.', required: true }) };
 
 /** `--body`, `--body-file` (a path, or `-` for stdin), or `--body -` for stdin. */
 async function bodyFrom(input: OpInput, required: boolean): Promise<string | null> {

@@ -23,12 +23,10 @@ import {
   ProjectContextUpdated,
   StateChanged,
   UnknownKind,
-  DepType,
   bytesToHex,
 } from '@grite/protocol';
-import type { Json } from './json.js';
+import { DEP_TYPE_NAMES, type Json } from './json.js';
 
-const DEP: Record<DepType, string> = { [DepType.blocks]: 'blocks', [DepType.depends_on]: 'depends_on', [DepType.related_to]: 'related_to' };
 
 function labels(k: IssueCreated): string[] {
   const out: string[] = [];
@@ -70,11 +68,11 @@ export function eventKindJson(e: Event): { [key: string]: Json } {
     }
     case EventKind.DependencyAdded: {
       const k = e.kind(new DependencyAdded()) as DependencyAdded;
-      return { DependencyAdded: { target: bytesToHex(k.targetArray()), dep_type: DEP[k.depType()] } };
+      return { DependencyAdded: { target: bytesToHex(k.targetArray()), dep_type: DEP_TYPE_NAMES[k.depType()] } };
     }
     case EventKind.DependencyRemoved: {
       const k = e.kind(new DependencyRemoved()) as DependencyRemoved;
-      return { DependencyRemoved: { target: bytesToHex(k.targetArray()), dep_type: DEP[k.depType()] } };
+      return { DependencyRemoved: { target: bytesToHex(k.targetArray()), dep_type: DEP_TYPE_NAMES[k.depType()] } };
     }
     case EventKind.ContextUpdated: {
       const k = e.kind(new ContextUpdated()) as ContextUpdated;

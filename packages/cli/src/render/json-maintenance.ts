@@ -11,10 +11,7 @@
  * Anything else: undefined (render/json.ts handles it).
  */
 import {
-  Attachment,
   CheckStatus,
-  Comment,
-  DepEdge,
   DoctorCheck,
   DoctorResult,
   Event,
@@ -22,14 +19,12 @@ import {
   ExportResult,
   IpcResult,
   IssueDetail,
-  Link,
   SnapshotGcResult,
   SnapshotInfo,
   SnapshotListResult,
-  bytesToHex,
   type IpcResponse,
 } from '@grite/protocol';
-import { DEP_TYPE_NAMES, eventJson, summaryJson, type Json } from './json.js';
+import { detailJson, eventJson, type Json } from './json.js';
 
 type Obj = { [key: string]: Json };
 
@@ -73,37 +68,6 @@ function snapshotGcJson(r: SnapshotGcResult): Obj {
 }
 
 /** An issue in full, the shape of `issue show`'s `issue`. */
-export function issueDetailJson(d: IssueDetail): Obj {
-  const links: Json[] = [];
-  for (let i = 0; i < d.linksLength(); i++) {
-    const l = d.links(i, new Link())!;
-    links.push({ url: l.url() ?? '', note: l.note(), event_id: bytesToHex(l.eventIdArray()), actor: bytesToHex(l.actorArray()), ts_unix_ms: Number(l.ts()) });
-  }
-  const attachments: Json[] = [];
-  for (let i = 0; i < d.attachmentsLength(); i++) {
-    const a = d.attachments(i, new Attachment())!;
-    attachments.push({
-      name: a.name() ?? '',
-      sha256: bytesToHex(a.sha256Array()),
-      mime: a.mime() ?? '',
-      event_id: bytesToHex(a.eventIdArray()),
-      actor: bytesToHex(a.actorArray()),
-      ts_unix_ms: Number(a.ts()),
-    });
-  }
-  const dependencies: Json[] = [];
-  for (let i = 0; i < d.dependenciesLength(); i++) {
-    const e = d.dependencies(i, new DepEdge())!;
-    dependencies.push({ target: bytesToHex(e.targetArray()), dep_type: DEP_TYPE_NAMES[e.depType()] });
-  }
-  const comments: Json[] = [];
-  for (let i = 0; i < d.commentsLength(); i++) {
-    const c = d.comments(i, new Comment())!;
-    comments.push({ event_id: bytesToHex(c.eventIdArray()), actor: bytesToHex(c.actorArray()), ts_unix_ms: Number(c.ts()), body: c.body() ?? '' });
-  }
-  return { ...summaryJson(d), body: d.body() ?? '', created_ts: Number(d.createdTs()), links, attachments, dependencies, comments };
-}
-
 function exportJson(r: ExportResult): Obj {
   const format = FORMAT_NAMES[r.format()] ?? 'json';
   const out: Obj = { format, wal_head: r.walHead() || null, next_cursor: r.nextCursor() || null };
@@ -113,7 +77,7 @@ function exportJson(r: ExportResult): Obj {
   }
   const issues: Json[] = [];
   const d = new IssueDetail();
-  for (let i = 0; i < r.issuesLength(); i++) issues.push(issueDetailJson(r.issues(i, d)!));
+  for (let i = 0; i < r.issuesLength(); i++) issues.push(detailJson(r.issues(i, d)!));
   const events: Json[] = [];
   const e = new Event();
   for (let i = 0; i < r.eventsLength(); i++) events.push(eventJson(r.events(i, e)!));

@@ -94,7 +94,7 @@ export function eventJson(e: Event): { [key: string]: Json } {
   };
 }
 
-function detailJson(d: IssueDetail): { [key: string]: Json } {
+export function detailJson(d: IssueDetail): { [key: string]: Json } {
   const links: Json[] = [];
   for (let i = 0; i < d.linksLength(); i++) {
     const l = d.links(i, new Link())!;
