@@ -28,22 +28,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
+import { crc32 } from 'node:zlib';
 import { GriteError } from '../errors.js';
-import { fsyncFd, type PreparedObject } from './objects.js';
+import { compressObject, fsyncFd, type PreparedObject } from './objects.js';
 import type { ObjectFormat } from './repo-format.js';
 import { runGit } from './run-git.js';
 
 const TYPE_CODE = { commit: 1, tree: 2, blob: 3, tag: 4 } as const;
-
-/**
- * Objects up to SMALL bytes (trees, meta.json, commits) are deflated with a
- * 512-byte window and the smallest hash table: setting up zlib's default
- * 32 KiB window costs more than compressing them, and they are smaller than
- * the window anyway. Any zlib stream is valid in a pack.
- */
-const SMALL = 512;
-const SMALL_DEFLATE = { level: 1, memLevel: 1, windowBits: 9 } as const;
 
 function ioError(message: string, cause: unknown): GriteError {
   return new GriteError('io_error', `${message}: ${(cause as Error).message}`, { cause });
@@ -101,7 +92,7 @@ export function buildPack(objects: readonly PreparedObject[], format: ObjectForm
   for (const o of unique.values()) {
     const data = dataOf(o);
     const h = entryHeader(o.type, data.length);
-    const z = deflateSync(data, data.length <= SMALL ? SMALL_DEFLATE : {});
+    const z = compressObject(data); // stored when small (objects.ts)
     entries.push({ oid: Buffer.from(o.oid, 'hex'), hex: o.oid, crc: crc32(z, crc32(h)), offset });
     parts.push(h, z);
     offset += h.length + z.length;
