@@ -136,6 +136,21 @@ describe('warm reads', () => {
     expect((await comments(h, id)).bodies).toEqual(['written to git only']);
   });
 
+  it('a move by another writer right after a write by this engine (a ref younger than the racy window) is seen', async () => {
+    const h = await harness();
+    const id = await h.createIssue('pinned');
+    await h.ok(new IssueCommentT(id, h.ts(), 'mine'));
+    await comments(h, id);
+    expect(await comments(h, id)).toEqual({ bodies: ['mine'], warm: true });
+    const wal = Wal.open(h.commonDir);
+    try {
+      await wal.append([comment(id, 1_800_000_000_000, 'right after')]);
+    } finally {
+      await wal.close();
+    }
+    expect((await comments(h, id)).bodies).toEqual(['mine', 'right after']);
+  });
+
   it('a read after a sync that pulled sees the pulled events', async () => {
     const origin = join(scratch, 'origin.git');
     execFileSync('git', ['init', '-q', '--bare', origin]);

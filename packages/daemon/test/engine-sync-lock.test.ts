@@ -363,6 +363,21 @@ describe('lock policy on writes', () => {
     expect(h.walHead()).toBe(head);
   });
 
+  it('require: a lock taken right after a write that met none is seen, and again once the listing is old enough to reuse', async () => {
+    const h = await clone();
+    policy(h, 'require');
+    const a = await h.createIssue('a');
+    const b = await h.createIssue('b');
+    const other = otherActor();
+    await h.ok(new IssueCommentT(a, h.ts(), 'free')); // the lock refs listed (none), within the racy window
+    await h.ok(new LockAcquireT(`issue:${a}`, 60_000), { actorId: other });
+    expect((await h.err(new IssueCommentT(a, h.ts(), 'no'))).code).toBe('conflict');
+    await new Promise((r) => setTimeout(r, 250));
+    await h.ok(new IssueCommentT(b, h.ts(), 'b is free')); // listed again, old enough to be reused
+    await h.ok(new LockAcquireT(`issue:${b}`, 60_000), { actorId: other });
+    expect((await h.err(new IssueCommentT(b, h.ts(), 'no'))).code).toBe('conflict');
+  });
+
   it('require: released and expired locks refuse nothing', async () => {
     const { h, id, other } = await lockedIssue('require');
     await h.ok(new LockReleaseT(`issue:${id}`), { actorId: other });

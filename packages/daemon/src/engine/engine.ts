@@ -196,6 +196,7 @@ export class Engine {
     this.closed = true;
     if (this.inFlight > 0) await new Promise<void>((resolve) => (this.idle = resolve));
     await this.batcher.drain();
+    this.gate.reset();
     await this.store.close();
     this.events.removeAllListeners();
   }
@@ -384,7 +385,9 @@ export class Engine {
   private written(o: BatchOutcome): void {
     this.epoch++;
     this.gate.reset();
-    this.watch.markOwnWrite(o.walHead);
+    // The ref as this write left it: the gate answers the next requests
+    // with one stat (ref-stat-gate.ts), unless another process moved it.
+    if (this.watch.markOwnWrite(o.walHead)) this.gate.pinOwnWrite(o.walHead);
     this.knownHead = o.walHead;
     for (const e of o.written) this.notify({ kind: 'EventApplied', issueId: e.issueId, eventId: e.eventId });
     this.considerSnapshot();

@@ -53,12 +53,39 @@ function statKey(path: string): string {
   return st === undefined ? '-' : `${st.ino}:${st.size}:${st.mtimeNs}`;
 }
 
+/** A listing younger than this (by the directory's times) is not reused: ten ticks of the coarsest file clock. */
+const RACY_NS = 100_000_000n;
+
+/** Per directory: its stat when listed, the entries, and whether that stat was old enough to trust. */
+const listCache = new Map<string, { key: string; names: string[] }>();
+
+/**
+ * The names in `dir` ([] when it does not exist). The listing is reused
+ * while the directory's stat (inode, mtime and ctime in nanoseconds) stands
+ * still, the way every add or remove of an entry changes it, but only when
+ * those times were older than RACY_NS when it was listed: an entry added
+ * within the same tick of the file clock as the listing could leave them
+ * unchanged (git's "racy" rule). One stat a write instead of a listing.
+ */
 function entries(dir: string): string[] {
+  const st = statSync(dir, { bigint: true, throwIfNoEntry: false });
+  if (st === undefined) {
+    listCache.delete(dir);
+    return [];
+  }
+  const key = `${st.ino}:${st.mtimeNs}:${st.ctimeNs}`;
+  const hit = listCache.get(dir);
+  if (hit?.key === key) return hit.names;
+  let names: string[];
   try {
-    return readdirSync(dir);
+    names = readdirSync(dir);
   } catch {
     return [];
   }
+  const settledBefore = BigInt(Date.now()) * 1_000_000n - RACY_NS;
+  if (st.mtimeNs < settledBefore && st.ctimeNs < settledBefore) listCache.set(dir, { key, names });
+  else listCache.delete(dir);
+  return names;
 }
 
 /** Per common dir: the policy as config.toml was last read, and whether packed-refs held lock refs. */

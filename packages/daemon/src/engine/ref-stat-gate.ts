@@ -15,8 +15,17 @@
  * taken: any later replacement then carries newer times. Until then every
  * check falls through to the watch. Anything that marks or
  * forgets the watch's state resets the gate.
+ *
+ * After this process moved the ref itself (`pinOwnWrite`), the gate need not
+ * wait for the file to age: it opens the loose ref, reads the head it wrote
+ * there through that descriptor, and keeps the descriptor open. While a file
+ * is open its inode cannot be freed, so no other file can get it: a stat of
+ * the path equal to that file's is exact, at once (git never rewrites a ref
+ * file in place; it renames a new one over it). Under a steady stream of
+ * writes the ref is always younger than RACY_MS, so without this every
+ * request would go through the watch.
  */
-import { statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync, type BigIntStats } from 'node:fs';
 import { join } from 'node:path';
 import { WAL_REF } from '@grite/core';
 
@@ -34,6 +43,8 @@ export class RefStatGate {
   private readonly packed: string;
   private readonly tablesList: string;
   private trusted: string | null = null;
+  /** The descriptor held on the loose ref this process wrote (pinOwnWrite), or -1. */
+  private pinned = -1;
 
   constructor(commonDir: string) {
     this.loose = join(commonDir, ...WAL_REF.split('/'));
@@ -54,7 +65,7 @@ export class RefStatGate {
       const s = statSync(path, { bigint: true, throwIfNoEntry: false });
       if (s === undefined) return '-';
       if (checkAge && (s.mtimeNs > now - RACY_MS * 1_000_000n || s.ctimeNs > now - RACY_MS * 1_000_000n)) settled = false;
-      return `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+      return statKey(s);
     };
     const loose = one(this.loose);
     const key = loose !== '-' ? loose : `-|${one(this.packed)}|${one(this.tablesList)}`;
@@ -63,10 +74,54 @@ export class RefStatGate {
 
   /** After the watch found the ref unmoved, with `s` taken before it looked. */
   trust(s: RefStatSample): void {
+    this.reset();
     this.trusted = s.settled ? s.key : null;
   }
 
+  /**
+   * After this process moved the ref to `walHead`: trusts the loose ref as
+   * it is now when it holds exactly `walHead`, holding it open (see the file
+   * comment). True when it did; otherwise the gate stays reset.
+   */
+  pinOwnWrite(walHead: string): boolean {
+    this.reset();
+    let fd = -1;
+    try {
+      fd = openSync(this.loose, 'r');
+      // "<head>\n"; one byte more shows a file holding anything else.
+      const buf = Buffer.alloc(walHead.length + 2);
+      let n = 0;
+      while (n < buf.length) {
+        const r = readSync(fd, buf, n, buf.length - n, n);
+        if (r === 0) break;
+        n += r;
+      }
+      if (buf.toString('latin1', 0, n).trim() !== walHead) return false;
+      this.trusted = statKey(fstatSync(fd, { bigint: true }));
+      this.pinned = fd;
+      fd = -1;
+      return true;
+    } catch {
+      return false;
+    } finally {
+      if (fd >= 0) closeSync(fd);
+    }
+  }
+
+  /** Forgets what was trusted (and lets go of a pinned file). */
   reset(): void {
     this.trusted = null;
+    if (this.pinned >= 0) {
+      try {
+        closeSync(this.pinned);
+      } catch {
+        // nothing more to do
+      }
+      this.pinned = -1;
+    }
   }
+}
+
+function statKey(s: BigIntStats): string {
+  return `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
 }

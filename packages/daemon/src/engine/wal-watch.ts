@@ -26,6 +26,11 @@ function readOrEmpty(path: string): string {
   }
 }
 
+/** As readOrEmpty, for a file that usually does not exist: a stat first, so no exception is thrown then. */
+function readIfPresent(path: string): string {
+  return statSync(path, { throwIfNoEntry: false }) === undefined ? '' : readOrEmpty(path);
+}
+
 function statKey(path: string): string {
   const s = statSync(path, { bigint: true, throwIfNoEntry: false });
   return s === undefined ? '-' : `${s.ino}:${s.size}:${s.mtimeNs}`;
@@ -46,7 +51,11 @@ export class WalRefWatch {
 
   /** The current fingerprint of wherever the ref may live. */
   fingerprint(): string {
-    return `${readOrEmpty(this.loose)}|${statKey(this.packed)}|${readOrEmpty(this.tablesList)}`;
+    return this.withLoose(readOrEmpty(this.loose));
+  }
+
+  private withLoose(loose: string): string {
+    return `${loose}|${statKey(this.packed)}|${readIfPresent(this.tablesList)}`;
   }
 
   /**
@@ -66,11 +75,14 @@ export class WalRefWatch {
   /**
    * After this process moved the ref to `walHead`: marks the current
    * fingerprint only when the loose ref holds exactly that head, i.e. no
-   * other process moved it since. Otherwise leaves it for the next check.
+   * other process moved it since (true). Otherwise leaves it for the next
+   * check (false).
    */
-  markOwnWrite(walHead: string): void {
-    const now = this.fingerprint();
-    if (readOrEmpty(this.loose).trim() === walHead) this.known = now;
+  markOwnWrite(walHead: string): boolean {
+    const loose = readOrEmpty(this.loose);
+    if (loose.trim() !== walHead) return false;
+    this.known = this.withLoose(loose);
+    return true;
   }
 
   /** Forgets what was marked: the next check catches up. */
