@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+// The write half of run.mjs alone, for looking into the daemon's write path:
+// `pnpm build`, then
+//   node bench/daemon/writes.mjs [--seconds N] [--clients N] [--runs N] [--cpu-prof DIR]
+// 16 long-lived protocol connections (each its own actor) write IssueCreate
+// through one daemon for N seconds (default 5); prints acknowledged events/s
+// per run and the load average when it started. `--cpu-prof DIR` starts the
+// daemon under the V8 CPU profiler (profiled-main.mjs), the profile written
+// to DIR when it stops. Never part of the test run.
+
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { dist, requireBuilt, scratchRepo } from './common.mjs';
+
+requireBuilt();
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '5' },
+    clients: { type: 'string', default: '16' },
+    runs: { type: 'string', default: '1' },
+    'cpu-prof': { type: 'string' },
+  },
+});
+const seconds = Number(values.seconds);
+const W = Number(values.clients);
+const P = await import(dist.protocol);
+const C = await import(dist.client);
+
+const xdg = mkdtempSync('/tmp/grite-bench-xdg-');
+process.env.XDG_RUNTIME_DIR = xdg;
+const profDir = values['cpu-prof'];
+if (profDir !== undefined) process.env.GRITE_BENCH_PROF_DIR = profDir;
+const mainPath = profDir !== undefined ? new URL('./profiled-main.mjs', import.meta.url).pathname : undefined;
+
+const results = [];
+for (let run = 0; run < Number(values.runs); run++) {
+  const repo = scratchRepo('grite-bench-writes-');
+  try {
+    const started = await C.startDaemon(repo.commonDir, { idleTimeoutS: 0, timeoutMs: 20_000, ...(mainPath ? { mainPath } : {}) });
+    if (!started) throw new Error('could not start a daemon');
+    const conns = [];
+    for (let i = 0; i < W; i++) {
+      const c = await C.connectOrSpawn({ commonDir: repo.commonDir, spawn: false, build: C.currentBuild(), timeoutMs: 5_000 });
+      if (!c) throw new Error('could not connect');
+      conns.push(c);
+    }
+    const load = loadavg()[0];
+    const end = Date.now() + seconds * 1000;
+    const counts = await Promise.all(
+      conns.map(async (c) => {
+        const a = randomBytes(16);
+        let acked = 0;
+        for (let n = 0; Date.now() < end; n++) {
+          const resp = await c.request(
+            P.encodeRequest({
+              repo: repo.commonDir,
+              actorId: a,
+              command: new P.IssueCreateT(Array.from(randomBytes(16)), BigInt(Date.now()), `bench ${n}`, 'body', [], []),
+            }),
+          );
+          if (!resp.ok()) throw new Error(`write failed: ${resp.error()?.code()} ${resp.error()?.message()}`);
+          acked++;
+        }
+        return acked;
+      }),
+    );
+    for (const c of conns) c.dispose();
+    await C.stopDaemon(repo.commonDir);
+    const events = counts.reduce((a, b) => a + b, 0);
+    results.push({
+      events_per_s: Math.round(events / seconds),
+      events,
+      load_avg_1m: +load.toFixed(2),
+    });
+    process.stderr.write(`bench/daemon/writes: run ${run + 1}: ${JSON.stringify(results.at(-1))}\n`);
+  } finally {
+    try {
+      await C.stopDaemon(repo.commonDir);
+    } catch {}
+    rmSync(repo.dir, { recursive: true, force: true });
+  }
+}
+rmSync(xdg, { recursive: true, force: true });
+console.log(JSON.stringify({ clients: W, seconds, runs: results }, null, 2));
