@@ -28,6 +28,16 @@ import { verifyMessage } from './verifier.js';
 
 export type ConnectionState = 'open' | 'closed' | 'disposed';
 
+/**
+ * Milliseconds from an arbitrary origin, never going backwards. Not
+ * `performance.now()`: the first use of `performance` loads perf_hooks, which
+ * a one-request CLI process would pay on every call.
+ */
+function monotonicMs(): number {
+  const [s, ns] = process.hrtime();
+  return s * 1e3 + ns / 1e6;
+}
+
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 export interface ClientConnectionOptions {
@@ -42,7 +52,7 @@ export interface ClientConnectionOptions {
 interface Pending {
   resolve: (r: IpcResponse) => void;
   reject: (e: ProtocolError) => void;
-  /** performance.now() after which the request times out. */
+  /** monotonicMs() after which the request times out. */
   deadline: number;
   timeoutMs: number;
   /** The request sent (its id is read from it only for error details). */
@@ -174,7 +184,7 @@ export class ClientConnection {
     }
     const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
     return new Promise<IpcResponse>((resolve, reject) => {
-      const deadline = performance.now() + timeoutMs;
+      const deadline = monotonicMs() + timeoutMs;
       this.pending.set(key, { resolve, reject, deadline, timeoutMs, message });
       if (deadline < this.sweepAt) this.armSweep(deadline);
       this.write(message);
@@ -192,7 +202,7 @@ export class ClientConnection {
   private armSweep(at: number): void {
     if (this.sweepTimer !== null) clearTimeout(this.sweepTimer);
     this.sweepAt = at;
-    this.sweepTimer = setTimeout(() => this.sweep(), Math.max(0, Math.ceil(at - performance.now())));
+    this.sweepTimer = setTimeout(() => this.sweep(), Math.max(0, Math.ceil(at - monotonicMs())));
     this.sweepTimer.unref();
   }
 
@@ -206,7 +216,7 @@ export class ClientConnection {
   private sweep(): void {
     this.sweepTimer = null;
     this.sweepAt = Infinity;
-    const now = performance.now();
+    const now = monotonicMs();
     let next = Infinity;
     for (const [key, p] of this.pending) {
       if (p.deadline <= now) {

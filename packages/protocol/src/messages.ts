@@ -11,7 +11,8 @@
  * the daemon verifies every request (verifier.ts) before decoding it, and a
  * response from the same build may be read as is (DESIGN.md section 6).
  */
-import { randomFillSync } from 'node:crypto';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import * as flatbuffers from 'flatbuffers';
 import { byteBufferOf, FastBuilder } from './builder.js';
 import { isErrorCode, ProtocolError, type ErrorCode, type ErrorDetails } from './errors.js';
@@ -109,15 +110,36 @@ function finishMessage(b: FastBuilder, bodyType: MessageBody, body: flatbuffers.
   return out;
 }
 
-// Request ids come from a pool refilled 1024 ids at a time: one
-// randomFillSync call costs as much as a small round trip's encoding.
+// Request ids come from a pool refilled 1024 ids at a time: one refill costs
+// as much as a small round trip's encoding. The pool is read from the
+// kernel's random source directly; node:crypto (with its internals ~2 ms to
+// load, on every CLI call) is loaded only where /dev/urandom cannot be read.
 const idPool = new Uint8Array(REQUEST_ID_BYTES * 1024);
 let idPoolPos = idPool.length;
+
+function fillRandom(buf: Uint8Array): void {
+  try {
+    const fd = openSync('/dev/urandom', 'r');
+    try {
+      for (let at = 0; at < buf.length; ) {
+        const n = readSync(fd, buf, at, buf.length - at, null);
+        if (n <= 0) throw new Error('short read from /dev/urandom');
+        at += n;
+      }
+      return;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    const { randomFillSync } = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
+    randomFillSync(buf);
+  }
+}
 
 /** 16 random bytes. */
 export function newRequestId(): Uint8Array {
   if (idPoolPos + REQUEST_ID_BYTES > idPool.length) {
-    randomFillSync(idPool);
+    fillRandom(idPool);
     idPoolPos = 0;
   }
   const id = idPool.slice(idPoolPos, idPoolPos + REQUEST_ID_BYTES);
