@@ -8,11 +8,13 @@ import { decodeResponse, type IpcResponse } from '@grite/protocol';
 
 export interface RouteOptions {
   noDaemon: boolean;
+  /** The request has no side effects: it may be sent before the daemon's build is known. */
+  readOnly?: boolean;
 }
 
 export async function route(commonDir: string, request: Uint8Array, opts: RouteOptions): Promise<IpcResponse> {
   if (!opts.noDaemon) {
-    const viaDaemon = await tryDaemon(commonDir, request);
+    const viaDaemon = await tryDaemon(commonDir, request, opts.readOnly ?? false);
     if (viaDaemon) return viaDaemon;
   }
   const { Engine } = await import('@grite/daemon/engine');
@@ -30,21 +32,16 @@ export async function route(commonDir: string, request: Uint8Array, opts: RouteO
  * is safe to retry in-process: write requests carry client-chosen ids and
  * times, so the retry builds the same events and nothing is written twice.
  */
-async function tryDaemon(commonDir: string, request: Uint8Array): Promise<IpcResponse | null> {
-  const { connectOrSpawn, currentBuild } = await import('@grite/daemon/client');
-  let conn: Awaited<ReturnType<typeof connectOrSpawn>> = null;
+async function tryDaemon(commonDir: string, request: Uint8Array, readOnly: boolean): Promise<IpcResponse | null> {
+  const { sendViaDaemon, currentBuild } = await import('@grite/daemon/client');
+  const call = await sendViaDaemon({ commonDir, spawn: true, build: currentBuild() }, request, readOnly);
+  if (call === null) return null;
   try {
-    conn = await connectOrSpawn({ commonDir, spawn: true, build: currentBuild() });
-  } catch {
-    return null;
-  }
-  if (!conn) return null;
-  try {
-    return await conn.request(request);
+    return await call.response;
   } catch (e) {
     if ((e as { code?: string }).code === 'ipc_error') return null;
     throw e;
   } finally {
-    conn.dispose();
+    call.conn.dispose();
   }
 }

@@ -66,7 +66,7 @@ export async function runOp(op: Op, flags: Values, args: Values, runEnv: RunEnv 
     const command = await op.build(input);
     const request = encodeRequest({ repo: ctx.repo.commonDir, actorId: ctx.actorId, command });
     const noDaemon = flags.daemon === false || runEnv.env.GRITE_NO_DAEMON === '1';
-    const resp = await route(ctx.repo.commonDir, request, { noDaemon });
+    const resp = await route(ctx.repo.commonDir, request, { noDaemon, readOnly: op.readOnly === true && !opWrites(op, flags) });
     if (!resp.ok()) {
       const err = resp.error();
       const details = err ? readErrorDetails(err) : {};

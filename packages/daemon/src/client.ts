@@ -63,10 +63,17 @@ export interface ConnectOrSpawnOptions {
   clientKind?: ClientKind;
   /** The daemon entry to start (default: dist/main.js of this package). */
   mainPath?: string;
+  /**
+   * A request without side effects to send right behind Hello, saving a
+   * round trip; its answer is used only if that daemon is of this build.
+   */
+  pipelined?: Uint8Array;
 }
 
 interface Hello {
   conn: ClientConnection;
+  /** The answer to the pipelined request, when there was one. */
+  early?: Promise<IpcResponse>;
   pid: number;
   build: string;
   schemaVersion: number;
@@ -87,17 +94,21 @@ function request(conn: ClientConnection, commonDir: string, command: IpcCommandO
   return conn.request(encodeRequest({ repo: commonDir, command }), { timeoutMs: Math.max(1, timeoutMs) });
 }
 
-/** The sockets a daemon of this repository may listen on, most likely first. */
-function candidateSockets(commonDir: string): string[] {
-  const out: string[] = [];
-  try {
-    out.push(socketPathFor(commonDir));
-  } catch {
-    // No usable directory in this environment; the record may still name one.
-  }
+/**
+ * The sockets a daemon of this repository may listen on: the one its record
+ * names (read anyway; no hashing needed), then the one derived from the
+ * repository's path, computed only if the first does not answer.
+ */
+function* candidateSockets(commonDir: string): Generator<string> {
   const info = readDaemonInfo(daemonPaths(commonDir).info);
-  if (info !== null && !out.includes(info.socket)) out.push(info.socket);
-  return out;
+  if (info !== null) yield info.socket;
+  let derived: string;
+  try {
+    derived = socketPathFor(commonDir);
+  } catch {
+    return; // No usable directory in this environment.
+  }
+  if (derived !== info?.socket) yield derived;
 }
 
 /** Connects to `socket` and exchanges Hello; null when nothing answers. */
@@ -108,6 +119,7 @@ async function hello(
   kind: ClientKind,
   timeoutMs: number,
   requestTimeoutMs: number | undefined,
+  pipelined: Uint8Array | undefined,
 ): Promise<Hello | null> {
   // Never talk to a socket in a directory another user could control.
   if (!isPrivateDir(dirname(socket))) return null;
@@ -121,13 +133,20 @@ async function hello(
     return null;
   }
   try {
-    const resp = await request(conn, commonDir, new HelloT(SCHEMA_VERSION, build, kind), timeoutMs);
+    const helloSent = request(conn, commonDir, new HelloT(SCHEMA_VERSION, build, kind), timeoutMs);
+    let early: Promise<IpcResponse> | undefined;
+    if (pipelined !== undefined) {
+      early = conn.request(pipelined);
+      // Read only if this daemon turns out to be of this build.
+      early.catch(() => undefined);
+    }
+    const resp = await helloSent;
     if (!resp.ok() || resp.resultType() !== IpcResult.HelloResult) {
       conn.dispose();
       return null;
     }
     const r = resp.result(new HelloResult()) as HelloResult;
-    return { conn, pid: r.pid(), build: r.build() ?? '', schemaVersion: r.schemaVersion(), socket };
+    return { conn, pid: r.pid(), build: r.build() ?? '', schemaVersion: r.schemaVersion(), socket, ...(early ? { early } : {}) };
   } catch {
     conn.dispose();
     return null;
@@ -135,11 +154,18 @@ async function hello(
 }
 
 /** The first daemon of this repository that answers Hello, whatever its build. */
-async function findDaemon(commonDir: string, build: string, kind: ClientKind, deadline: number, requestTimeoutMs?: number): Promise<Hello | null> {
+async function findDaemon(
+  commonDir: string,
+  build: string,
+  kind: ClientKind,
+  deadline: number,
+  requestTimeoutMs?: number,
+  pipelined?: Uint8Array,
+): Promise<Hello | null> {
   for (const socket of candidateSockets(commonDir)) {
     const left = deadline - Date.now();
     if (left <= 0) return null;
-    const h = await hello(socket, commonDir, build, kind, Math.min(left, 2_000), requestTimeoutMs);
+    const h = await hello(socket, commonDir, build, kind, Math.min(left, 2_000), requestTimeoutMs, pipelined);
     if (h !== null) return h;
   }
   return null;
@@ -219,7 +245,7 @@ async function connectInternal(opts: ConnectOrSpawnOptions): Promise<Found | nul
   const kind = opts.clientKind ?? ClientKind.cli;
   let replaced = false;
 
-  const first = await findDaemon(opts.commonDir, opts.build, kind, deadline, opts.requestTimeoutMs);
+  const first = await findDaemon(opts.commonDir, opts.build, kind, deadline, opts.requestTimeoutMs, opts.pipelined);
   if (first !== null) {
     if (matches(first, opts.build)) return { hello: first, spawned: false };
     if (!opts.spawn) {
@@ -237,7 +263,7 @@ async function connectInternal(opts: ConnectOrSpawnOptions): Promise<Found | nul
     if (!state.running && state.started < MAX_SPAWNS && !lockIsHeld(opts.commonDir)) spawnDaemon(opts, state);
     await sleep(delay);
     delay = Math.min(delay * 2, 50);
-    const h = await findDaemon(opts.commonDir, opts.build, kind, deadline, opts.requestTimeoutMs);
+    const h = await findDaemon(opts.commonDir, opts.build, kind, deadline, opts.requestTimeoutMs, opts.pipelined);
     if (h === null) continue;
     if (matches(h, opts.build)) return { hello: h, spawned: state.started > 0 };
     // A client of another build won the race. Replace it once; after that,
@@ -260,6 +286,30 @@ export async function connectOrSpawn(opts: ConnectOrSpawnOptions): Promise<Clien
   try {
     const found = await connectInternal(opts);
     return found?.hello.conn ?? null;
+  } catch {
+    return null;
+  }
+}
+
+export interface DaemonCall {
+  conn: ClientConnection;
+  /** The daemon's answer; rejects with `ipc_error` when the transport fails. */
+  response: Promise<IpcResponse>;
+}
+
+/**
+ * Sends `request` to this repository's daemon of this build (found, replaced
+ * or spawned as by connectOrSpawn); null when none can be had. A `readOnly`
+ * request goes out right behind Hello, without waiting for its answer: a
+ * daemon of another build may see it, which is harmless for a read, and its
+ * answer is then dropped. Dispose `conn` once the response is read.
+ */
+export async function sendViaDaemon(opts: ConnectOrSpawnOptions, request: Uint8Array, readOnly: boolean): Promise<DaemonCall | null> {
+  try {
+    const found = await connectInternal(readOnly ? { ...opts, pipelined: request } : opts);
+    if (found === null) return null;
+    const { conn, early } = found.hello;
+    return { conn, response: early ?? conn.request(request) };
   } catch {
     return null;
   }

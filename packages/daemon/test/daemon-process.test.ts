@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DaemonStatusResult, DaemonStatusT, encodeRequest, responseError, IssueListT } from '@grite/protocol';
 import { connectOrSpawn, daemonPaths, daemonStatus, readDaemonInfo, startDaemon, stopDaemon } from '../src/index.js';
+import { sendViaDaemon } from '../src/client.js';
 import { readLockHolder } from '../src/discovery.js';
 import { isPidAlive } from '../src/process-identity.js';
 
@@ -194,6 +195,29 @@ describe('one daemon per repository', () => {
     expect(isPidAlive(old)).toBe(false);
     expect(readDaemonInfo(daemonPaths(commonDir).info)?.build).toBe(BUILD);
     expect(daemonsOf(commonDir)).toEqual([fresh]);
+  });
+
+  it('answers a read sent right behind Hello from this build, never from a daemon of another build', async () => {
+    const old = await daemonPid('other-build');
+    const call = await sendViaDaemon({ commonDir, spawn: true, build: BUILD, timeoutMs: 20_000 }, encodeRequest({ repo: commonDir, command: new DaemonStatusT() }), true);
+    expect(call).not.toBeNull();
+    try {
+      const status = (await call!.response).result(new DaemonStatusResult()) as DaemonStatusResult;
+      daemonPids.add(status.pid());
+      expect(status.pid()).not.toBe(old);
+      expect(status.build()).toBe(BUILD);
+      expect(isPidAlive(old)).toBe(false);
+    } finally {
+      call!.conn.dispose();
+    }
+    // Behind Hello on a daemon of this build: the same daemon answers both.
+    const again = await sendViaDaemon({ commonDir, spawn: true, build: BUILD, timeoutMs: 20_000 }, encodeRequest({ repo: commonDir, command: new DaemonStatusT() }), true);
+    try {
+      expect(((await again!.response).result(new DaemonStatusResult()) as DaemonStatusResult).build()).toBe(BUILD);
+    } finally {
+      again!.conn.dispose();
+    }
+    expect(daemonsOf(commonDir)).toHaveLength(1);
   });
 
   it('returns null without spawning when asked not to, and none runs', async () => {

@@ -11,6 +11,7 @@ export const dbStats: StoreOp = {
   flags: { ...globalFlags },
   args: {},
   write: false,
+  readOnly: true,
   build: () => new DbStatsT(),
 };
 

@@ -45,6 +45,7 @@ export const depList: StoreOp = {
   flags: { ...globalFlags, reverse: Flags.boolean({ char: 'r', description: 'Edges of other issues pointing at this one.', default: false }) },
   args: issueArg,
   write: false,
+  readOnly: true,
   build: (input) => new IssueDepListT(input.args.id as string, input.flags.reverse ? DepDirection.in_ : DepDirection.out),
   human(d: JsonData) {
     const deps = d.deps as { issue_id: string; dep_type: string; title: string; state: string }[];
@@ -60,6 +61,7 @@ export const depTopo: StoreOp = {
   flags: { ...globalFlags, state: Flags.string({ char: 's', options: ['open', 'closed', 'all'], default: 'open', description: 'Which issues.' }) },
   args: {},
   write: false,
+  readOnly: true,
   build: (input) =>
     new IssueDepTopoT(({ open: StateFilter.open, closed: StateFilter.closed, all: StateFilter.any } as Record<string, StateFilter>)[input.flags.state as string]),
   human: (d) => renderIssueList(d),

@@ -113,6 +113,7 @@ export const issueList: StoreOp = {
   },
   args: {},
   write: false,
+  readOnly: true,
   build({ flags }) {
     return new IssueListT(
       STATES[flags.state as string] ?? StateFilter.any,
@@ -142,6 +143,7 @@ export const issueReady: StoreOp = {
   args: {},
   // With --claim it writes (ops/agent.ts opWrites).
   write: false,
+  readOnly: true,
   build({ flags, now }) {
     if (flags.claim === true) return new IssueClaimT(null, BigInt(now), claimTtlMs(flags));
     return new IssueReadyT((flags.limit as number | undefined) ?? 0, (flags.cursor as string | undefined) ?? null);
@@ -156,6 +158,7 @@ export const issueShow: StoreOp = {
   flags: { ...globalFlags },
   args: issueArg,
   write: false,
+  readOnly: true,
   build({ args }) {
     return new IssueShowT(args.id as string);
   },

@@ -125,6 +125,7 @@ export const snapshotList: StoreOp = {
   flags: { ...globalFlags },
   args: {},
   write: false,
+  readOnly: true,
   build: () => new SnapshotListT(),
   human(d) {
     const snaps = (d.snapshots as { ref: string; created_ts: number; wal_head: string | null; event_count: number }[]) ?? [];

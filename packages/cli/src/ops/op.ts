@@ -47,6 +47,11 @@ export interface StoreOp extends OpBase {
   kind: 'store';
   /** Writes need an actor (created on the first write). */
   write: boolean;
+  /**
+   * A pure read: no side effects at all (not even on refs or the view's
+   * files), so it may be sent to a daemon before its build is known.
+   */
+  readOnly?: boolean;
   build: (input: OpInput) => IpcCommandObject | Promise<IpcCommandObject>;
 }
 
