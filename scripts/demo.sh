@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 
 root=$PWD
-grite() { node "$root/packages/cli/bin/run.js" "$@"; }
+grite() { node "$root/packages/cli/bin/run.cjs" "$@"; }
 # Shows each command as a user would type it, then runs it.
 show() { printf '\n$ grite %s\n' "$*"; grite "$@"; }
 scratch=$(mktemp -d -t grite-demo-XXXXXX)

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
-export const BIN = join(ROOT, 'packages/cli/bin/run.js');
+export const BIN = join(ROOT, 'packages/cli/bin/run.cjs');
 
 export interface Result {
   code: number;

@@ -24,7 +24,7 @@ const arg = (name, dflt) => {
 };
 const RUNS = Math.max(40, arg('--runs', 40));
 const ISSUES = arg('--issues', 10000);
-const BIN = fileURLToPath(new URL('../../packages/cli/bin/run.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../packages/cli/bin/run.cjs', import.meta.url));
 
 console.error(`building a repository of ${ISSUES} issues through core...`);
 const t0 = Date.now();

@@ -7,7 +7,7 @@
 set -euo pipefail
 SECS=${1:-5}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-G="node $ROOT/packages/cli/bin/run.js"
+G="node $ROOT/packages/cli/bin/run.cjs"
 export XDG_RUNTIME_DIR=$(mktemp -d /tmp/grite-bench-cli-xdg-XXXXXX)
 REPO=$(mktemp -d /tmp/grite-bench-cli-XXXXXX)
 trap 'cd /; (cd "$REPO" && $G daemon stop --json >/dev/null 2>&1) || true; rm -rf "$REPO" "$XDG_RUNTIME_DIR"' EXIT

@@ -1,5 +1,5 @@
 // Bundles the fast entry (src/fast.ts's build output) into one CommonJS file
-// that bin/run.js compiles with a V8 code cache (Node 20 has no module
+// that bin/run.cjs compiles with a V8 code cache (Node 20 has no module
 // compile cache): Node then loads one pre-compiled script instead of hundreds
 // of modules, which is most of a hot command's start-up.
 //
@@ -7,9 +7,10 @@
 // external and are imported lazily, so the daemon path never loads core or
 // SQLite. A script compiled by vm cannot use import() itself (Node 20 only
 // allows it behind an experimental flag), so the external dynamic imports are
-// routed through `__griteImport`, which bin/run.js defines.
+// routed through `__griteImport`, which bin/run.cjs defines.
 import { build } from 'esbuild';
 import { readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -36,6 +37,61 @@ const keepModuleUrls = {
   },
 };
 
+// Built-in modules that the bundled code loads at start-up but a hot command
+// rarely calls (node:crypto is ~2 ms with its internals; node:readline for
+// oclif's stdin reader; fs/promises, tty and os): each is replaced by a
+// stand-in that requires the real module the first time it is used.
+// - `require()` (oclif and its CommonJS dependencies) gets a Proxy: every
+//   bundled use reads a property when it calls it, or destructures.
+// - `import` (our ES modules) gets one forwarding function per function the
+//   module exports, listed from the real module at build time (the same Node
+//   major runs the bundle: bin/run.cjs loads it only on a matching version).
+//   A named import of anything that is not a function has no stand-in, so the
+//   build fails instead of misbehaving.
+export const LAZY_BUILTINS = ['crypto', 'readline', 'os', 'tty', 'fs/promises'];
+const requireNode = createRequire(import.meta.url);
+const IDENT = /^[A-Za-z_$][\w$]*$/;
+
+function lazyCjs(name) {
+  return `let real;
+const load = () => (real ??= require(${JSON.stringify(`node:${name}`)}));
+module.exports = new Proxy({}, {
+  get: (_, k) => load()[k],
+  has: (_, k) => k in load(),
+  set: (_, k, v) => ((load()[k] = v), true),
+});`;
+}
+
+function lazyEsm(name) {
+  const real = requireNode(`node:${name}`);
+  const fns = Object.keys(real).filter((k) => typeof real[k] === 'function' && IDENT.test(k) && k !== 'default');
+  return [
+    `import { createRequire as __cr } from 'node:module';`,
+    `let real;`,
+    `const load = () => (real ??= __cr(__filename)(${JSON.stringify(`node:${name}`)}));`,
+    ...fns.map(
+      (k) => `export function ${k}(...a) { return new.target ? Reflect.construct(load().${k}, a, new.target) : load().${k}.apply(this, a); }`,
+    ),
+  ].join('\n');
+}
+
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(b) {
+    const filter = new RegExp(`^(node:)?(${LAZY_BUILTINS.map((m) => m.replace('/', '\\/')).join('|')})$`);
+    b.onResolve({ filter }, (args) => {
+      // The stand-ins' own requires are the real modules.
+      if (args.namespace === 'lazy-builtin') return { path: args.path, external: true };
+      const name = args.path.replace(/^node:/, '');
+      return { path: args.kind === 'require-call' ? `${name}#cjs` : `${name}#esm`, namespace: 'lazy-builtin' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => {
+      const [name, kind] = args.path.split('#');
+      return { loader: 'js', contents: kind === 'cjs' ? lazyCjs(name) : lazyEsm(name) };
+    });
+  },
+};
+
 const outfile = `${root}dist/fast.bundle.cjs`;
 await build({
   entryPoints: [`${root}dist/fast.js`],
@@ -48,7 +104,7 @@ await build({
   legalComments: 'none',
   external: EXTERNAL,
   supported: { 'dynamic-import': true },
-  plugins: [keepModuleUrls],
+  plugins: [keepModuleUrls, lazyBuiltins],
   logLevel: 'warning',
 });
 

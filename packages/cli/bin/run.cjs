@@ -3,11 +3,13 @@
 // bundled script, compiled with a V8 code cache kept beside it); everything
 // else (help, --version, unknown input) goes to full oclif, which renders the
 // same bytes and exit codes. GRITE_NO_FAST=1 skips the fast entry.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import vm from 'node:vm';
+//
+// CommonJS on purpose: an ES module entry starts Node's ESM loader (and
+// fs/promises, readline and more under it), ~5 ms on every call.
+'use strict';
+const { readFileSync, renameSync, writeFileSync } = require('node:fs');
+const { dirname, join } = require('node:path');
+const vm = require('node:vm');
 
 const argv = process.argv.slice(2);
 
@@ -17,9 +19,10 @@ const argv = process.argv.slice(2);
  * run without a usable cache, writes a fresh one (best effort, atomically).
  */
 function loadFast() {
-  const file = fileURLToPath(new URL('../dist/fast.bundle.cjs', import.meta.url));
+  const file = join(__dirname, '..', 'dist', 'fast.bundle.cjs');
   const cacheFile = `${file}.${process.version}-${process.arch}.v8cache`;
-  const source = readFileSync(file, 'utf8');
+  // The bundle is ASCII (esbuild escapes the rest): latin1 skips UTF-8 decoding.
+  const source = readFileSync(file, 'latin1');
   let cachedData;
   try {
     cachedData = readFileSync(cacheFile);
@@ -30,10 +33,10 @@ function loadFast() {
     filename: file,
     cachedData,
   });
-  // The bundle's external dynamic imports resolve from here, as ESM.
+  // The bundle's external dynamic imports resolve from here.
   globalThis.__griteImport = (specifier) => import(specifier);
   const module = { exports: {} };
-  script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
+  script.runInThisContext()(module.exports, require, module, file, dirname(file));
   const saveCache = () => {
     if (cachedData !== undefined && !script.cachedDataRejected) return;
     try {
@@ -47,18 +50,22 @@ function loadFast() {
   return { fastMain: module.exports.fastMain, saveCache };
 }
 
-let handled = false;
-if (!process.env.GRITE_NO_FAST) {
-  try {
-    const { fastMain, saveCache } = loadFast();
-    handled = await fastMain(argv);
-    if (handled) saveCache();
-  } catch (e) {
-    handled = false;
-    if (process.env.GRITE_DEBUG) console.error(e);
+async function main() {
+  let handled = false;
+  if (!process.env.GRITE_NO_FAST) {
+    try {
+      const { fastMain, saveCache } = loadFast();
+      handled = await fastMain(argv);
+      if (handled) saveCache();
+    } catch (e) {
+      handled = false;
+      if (process.env.GRITE_DEBUG) console.error(e);
+    }
+  }
+  if (!handled) {
+    const { execute } = await import('@oclif/core');
+    await execute({ dir: __dirname, args: argv });
   }
 }
-if (!handled) {
-  const { execute } = await import('@oclif/core');
-  await execute({ dir: import.meta.url, args: argv });
-}
+
+main();
