@@ -161,6 +161,10 @@ export class Store {
       this.view.setWalHead(head);
       return result;
     }
+    // A view with no commit applied (new, or just reset) is a full load: the
+    // walk below would read the whole log anyway; loadAll reads it while the
+    // view stores it.
+    if (yielding && !this.view.hasAnyCommit()) return this.loadAll(head);
 
     const steps: WalWalkEntry[] = [];
     for await (const step of this.wal.walk(head, { stopAt: (oid) => this.view.hasCommit(oid) })) {
@@ -245,19 +249,38 @@ export class Store {
     this.checkOpen();
     return this.serial(async () => {
       const head = await this.wal.head();
-      const steps: WalWalkEntry[] = [];
-      const warnings: GriteError[] = [];
-      if (head !== null) {
-        for await (const step of this.wal.walk(head)) {
-          steps.push(step);
-          if (step.error !== undefined) warnings.push(step.error);
-        }
-      }
-      steps.reverse();
-      const events = steps.flatMap((s) => s.commit?.events ?? []);
-      await this.view.replaceAllYielding(events, { commits: steps.map((s) => s.oid), walHead: head });
-      return { walHead: head, eventCount: this.view.stats().eventCount, commitsRead: steps.length, warnings };
+      const r = await this.loadAll(head);
+      // The view was emptied and every distinct event stored: eventsApplied is its count.
+      return { walHead: head, eventCount: r.eventsApplied, commitsRead: r.commitsRead, warnings: r.warnings };
     });
+  }
+
+  /**
+   * Replaces the view with the whole log from `head` (null: no log, an empty
+   * view). The log is read in batches (Wal.readLog) and the view stores each
+   * batch as it arrives (View.replaceAllFrom), while git reads the next; the
+   * view yields to the event loop and stays in one transaction throughout.
+   */
+  private async loadAll(head: string | null): Promise<CatchUpResult> {
+    const result: CatchUpResult = { commitsRead: 0, eventsApplied: 0, warnings: [] };
+    const commits: string[] = [];
+    const wal = this.wal;
+    async function* batches(): AsyncGenerator<readonly Event[]> {
+      if (head === null) return;
+      for await (const batch of wal.readLog(head)) {
+        const events: Event[] = [];
+        for (const step of batch) {
+          commits.push(step.oid);
+          if (step.error !== undefined) result.warnings.push(step.error);
+          else for (const e of step.commit!.events) events.push(e);
+        }
+        yield events;
+      }
+    }
+    const r = await this.view.replaceAllFrom(batches(), () => ({ commits, walHead: head }));
+    result.commitsRead = commits.length;
+    result.eventsApplied = r.eventsApplied;
+    return result;
   }
 
   /** Waits for queued steps, then closes the WAL reader and the view. */

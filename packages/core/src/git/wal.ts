@@ -594,6 +594,24 @@ export class Wal {
     }
   }
 
+  /**
+   * The whole walk from `head` (as `walk` without stopAt), in batches of
+   * entries, newest first, so that a caller can store one batch while git
+   * reads the next ones (the walk requests a batch ahead).
+   */
+  async *readLog(head: string): AsyncGenerator<WalWalkEntry[]> {
+    this.checkOpen();
+    let batch: WalWalkEntry[] = [];
+    for await (const e of this.walk(head)) {
+      batch.push(e);
+      if (batch.length >= LOG_BATCH) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
+  }
+
   /** Every event from `head` (default: the current head), oldest first, and the bad commits. */
   async readAll(head?: string | null): Promise<WalReadResult> {
     this.checkOpen();
@@ -612,6 +630,9 @@ export class Wal {
     return { head: h, events, bad, commits: commits.length };
   }
 }
+
+/** Entries per readLog batch. */
+const LOG_BATCH = 256;
 
 /** A commit as listed by rev-list: its id and, when its new objects have a WAL commit's shape, those. */
 interface Listed {

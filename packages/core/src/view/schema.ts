@@ -4,10 +4,10 @@
  * here: a file with another version is emptied and rebuilt, never migrated.
  *
  * - meta: key/value text; `schema_version`, `wal_head` (absent: none).
- * - events: every applied event, all columns, keyed by (issue_id, event_id)
- *   (an event id hashes its issue id, so the id alone is unique too; the key
- *   keeps an issue's events together for re-projection); `payload` is the
- *   kind payload's canonical CBOR (as hashed).
+ * - events: every applied event, all columns, in the order stored (a rowid
+ *   table: a bulk load appends, cheaper than a composite-key B-tree);
+ *   unique by event_id, found by issue_id for re-projection; `payload` is
+ *   the kind payload's canonical CBOR (as hashed).
  * - commits: the WAL commit oids already applied (closed under prev_wal:
  *   catch-up applies a commit only together with all its ancestors).
  * - issues: one row per issue whose IssueCreated arrived; `iid` is a local
@@ -26,7 +26,7 @@
  */
 import type Database from 'better-sqlite3';
 
-export const VIEW_SCHEMA_VERSION = 4;
+export const VIEW_SCHEMA_VERSION = 5;
 
 /** Token characters: letters, numbers, marks, private use and other symbols (emoji). */
 export const FTS_TOKEN_CATEGORIES = 'L* N* M* Co So';
@@ -45,9 +45,8 @@ CREATE TABLE IF NOT EXISTS events (
   parent BLOB,
   kind_tag INTEGER NOT NULL,
   payload BLOB NOT NULL,
-  sig BLOB,
-  PRIMARY KEY (issue_id, event_id)
-) WITHOUT ROWID;
+  sig BLOB
+);
 
 CREATE TABLE IF NOT EXISTS commits (
   oid TEXT PRIMARY KEY
@@ -137,10 +136,14 @@ CREATE VIRTUAL TABLE IF NOT EXISTS issue_fts USING fts5(
 );
 `;
 
+/** The unique index on event ids (a bulk load builds it first of the indexes: see View.bulkFinish). */
+export const EVENTS_BY_ID_DDL = 'CREATE UNIQUE INDEX IF NOT EXISTS events_by_id ON events(event_id)';
+
 // Secondary indexes, apart so that a bulk load can build them after the rows
 // are in (one sort instead of a random insert per row).
 const INDEX_DDL = `
-CREATE INDEX IF NOT EXISTS events_by_id ON events(event_id);
+${EVENTS_BY_ID_DDL};
+CREATE INDEX IF NOT EXISTS events_by_issue ON events(issue_id);
 CREATE INDEX IF NOT EXISTS issues_by_updated ON issues(updated_ts, issue_id);
 CREATE INDEX IF NOT EXISTS issues_by_state_updated ON issues(state, updated_ts, issue_id);
 CREATE INDEX IF NOT EXISTS issues_by_created ON issues(created_ts, issue_id);

@@ -36,7 +36,7 @@ import {
 } from '../projection/index.js';
 import { decodeCursor, decodeReadyCursor, encodeCursor, encodeReadyCursor } from './cursor.js';
 import { ftsMatchExpression } from './fts-query.js';
-import { createIndexes, createSchema, dropSchema, storedSchemaVersion, VIEW_SCHEMA_VERSION } from './schema.js';
+import { createIndexes, createSchema, dropSchema, EVENTS_BY_ID_DDL, storedSchemaVersion, VIEW_SCHEMA_VERSION } from './schema.js';
 import { isDamagedDatabase, toGriteError } from './sqlite-errors.js';
 import type {
   ApplyResult,
@@ -115,6 +115,10 @@ function u8OrNull(b: Buffer | null): Uint8Array | null {
   return b === null ? null : u8(b);
 }
 
+/** The page cache (negative: KiB): usual, and during a bulk load (pages are only taken as used). */
+const CACHE_KIB = -32_000;
+const BULK_CACHE_KIB = -256_000;
+
 /** Above this many issues to re-lay out, one pass over every edge is cheaper than a region walk. */
 const REGION_LIMIT = 2000;
 
@@ -134,6 +138,39 @@ function toSummary(r: SummaryRow): IssueSummary {
 interface IssueGroup {
   issueId: Uint8Array;
   events: Event[];
+}
+
+/** A bulk load in progress (View.bulkInsert, bulkProject, bulkFinish). */
+interface Bulk {
+  /** Event rows stored (copies of one id included). */
+  stored: number;
+  /** By idKey of the issue id. */
+  groups: Map<string, IssueGroup>;
+  seeds: Set<string>;
+  stateMoved: Set<string>;
+  result: ApplyResult;
+  /** The issues' keys in id order (idKey sorts as the bytes do). */
+  issueKeys(): string[];
+}
+
+function newBulk(): Bulk {
+  const groups = new Map<string, IssueGroup>();
+  return {
+    stored: 0,
+    groups,
+    seeds: new Set(),
+    stateMoved: new Set(),
+    result: { eventsApplied: 0, issuesTouched: 0 },
+    issueKeys: () => [...groups.keys()].sort(),
+  };
+}
+
+/**
+ * An id as a map key: one character per byte (several times cheaper than
+ * hex on 100,000 ids), ordered as the bytes are.
+ */
+function idKey(id: Uint8Array): string {
+  return String.fromCharCode.apply(null, id as unknown as number[]);
 }
 
 /** Events by issue (hex id), each issue's in their order. */
@@ -192,7 +229,7 @@ export class View {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.pragma('temp_store = MEMORY');
-      db.pragma('cache_size = -32000');
+      db.pragma(`cache_size = ${CACHE_KIB}`);
       let reset = damaged;
       if (storedSchemaVersion(db) !== VIEW_SCHEMA_VERSION) {
         db.transaction(() => {
@@ -309,37 +346,66 @@ export class View {
 
   /**
    * Empties the view and applies `events` in one transaction: readers see
-   * the old view until it commits. Bulk path: rows go in grouped by issue
-   * with the secondary indexes built afterwards.
+   * the old view until it commits. Bulk path (see bulkBegin): event rows in
+   * the order given, then the issues projected in id order, the secondary
+   * indexes built afterwards.
    */
   replaceAll(events: readonly Event[], opts: ApplyOptions = {}): ApplyResult {
-    const result = this.write(() => {
-      this.stmts.clear();
-      dropSchema(this.db);
-      createSchema(this.db, { indexes: false });
-      const r = this.applyInTransaction(events, { ...opts, walHead: opts.walHead ?? null }, true);
-      // The graph passes look edges and issues up by the secondary indexes.
-      createIndexes(this.db);
-      this.relayoutAll();
-      this.refreshAllBlocked();
-      return r;
-    });
+    let result: ApplyResult;
+    try {
+      result = this.write(() => {
+        this.bulkBegin();
+        const bulk = newBulk();
+        this.bulkInsert(events, bulk);
+        this.bulkProject(bulk, bulk.issueKeys());
+        this.bulkFinish(bulk);
+        this.recordProgress(opts.commits ?? [], opts.walHead ?? null);
+        return bulk.result;
+      });
+    } finally {
+      this.bulkEnd();
+    }
     this.optimize();
     return result;
   }
 
   /**
-   * replaceAll, in slices of whole issues (about `sliceEvents` events each)
-   * that yield to the event loop in between, so that a process serving
-   * requests keeps answering what does not need the view (Hello,
-   * heartbeats) while a large log loads. One transaction, held open on this
-   * connection across the yields: other connections (other processes) see
-   * the old view until it commits, and this View refuses every other call
-   * (db_busy) until the promise settles. Callers run it where nothing else
-   * uses this View meanwhile (the Store's queue; the engine's exclusive
-   * lock). Same result as replaceAll.
+   * replaceAll, yielding to the event loop between slices of about
+   * `sliceEvents` events, so that a process serving requests keeps
+   * answering what does not need the view (Hello, heartbeats) while a large
+   * log loads. Same result as replaceAll; see replaceAllFrom.
    */
-  async replaceAllYielding(events: readonly Event[], opts: ApplyOptions = {}, sliceEvents = 4000): Promise<ApplyResult> {
+  replaceAllYielding(events: readonly Event[], opts: ApplyOptions = {}, sliceEvents = 4000): Promise<ApplyResult> {
+    const n = Math.max(1, sliceEvents);
+    async function* slices(): AsyncGenerator<readonly Event[]> {
+      for (let i = 0; i < events.length; i += n) {
+        yield events.slice(i, i + n);
+        await new Promise<void>((r) => setImmediate(r));
+      }
+    }
+    return this.replaceAllFrom(slices(), () => opts, sliceEvents);
+  }
+
+  /**
+   * Empties the view and loads the events `source` yields, batch by batch as
+   * they come (any order; an id seen twice counts once): each batch's event
+   * rows are stored when it arrives, so a caller reading the log in another
+   * thread (Wal.readLog) overlaps its reading with this storing. Once the
+   * source ends, `opts()` gives the commits and WAL head to record, the
+   * issues are projected in slices of whole issues (about `sliceEvents`
+   * events) with a yield to the event loop after each, and the secondary
+   * indexes are built. One transaction, held open on this connection across
+   * the yields: other connections (other processes) see the old view until
+   * it commits, a failure (the source's too) rolls back to it, and this View
+   * refuses every other call (db_busy) until the promise settles. Callers
+   * run it where nothing else uses this View meanwhile (the Store's queue;
+   * the engine's exclusive lock).
+   */
+  async replaceAllFrom(
+    source: AsyncIterable<readonly Event[]>,
+    opts: () => ApplyOptions,
+    sliceEvents = 4000,
+  ): Promise<ApplyResult> {
     this.checkOpen();
     this.changes++;
     this.loading = true;
@@ -347,33 +413,32 @@ export class View {
     try {
       this.db.exec('BEGIN IMMEDIATE');
       open = true;
-      this.stmts.clear();
-      dropSchema(this.db);
-      createSchema(this.db, { indexes: false });
-      const groups = groupByIssue(events);
-      const ordered = [...groups.keys()].sort();
-      const result: ApplyResult = { eventsApplied: 0, issuesTouched: 0 };
-      const seeds = new Set<string>();
-      const stateMoved = new Set<string>();
+      this.bulkBegin();
+      const bulk = newBulk();
+      for await (const batch of source) {
+        if (this.closed) throw new GriteError('internal_error', 'the view was closed during a rebuild');
+        this.bulkInsert(batch, bulk);
+      }
+      const keys = bulk.issueKeys();
       let from = 0;
-      while (from < ordered.length) {
+      while (from < keys.length) {
         let to = from;
         let n = 0;
-        while (to < ordered.length && (to === from || n < sliceEvents)) n += groups.get(ordered[to++]!)!.events.length;
-        this.applyGroups(groups, ordered.slice(from, to), true, seeds, stateMoved, result);
+        while (to < keys.length && (to === from || n < sliceEvents)) n += bulk.groups.get(keys[to++]!)!.events.length;
+        this.bulkProject(bulk, keys.slice(from, to));
         from = to;
         await new Promise<void>((r) => setImmediate(r));
         if (this.closed) throw new GriteError('internal_error', 'the view was closed during a rebuild');
       }
-      createIndexes(this.db);
-      this.relayoutAll();
-      this.refreshAllBlocked();
-      this.recordProgress(opts.commits ?? [], opts.walHead ?? null);
+      const o = opts();
+      this.bulkFinish(bulk);
+      this.recordProgress(o.commits ?? [], o.walHead ?? null);
       this.db.exec('COMMIT');
       open = false;
+      this.bulkEnd();
       this.loading = false;
       this.optimize();
-      return result;
+      return bulk.result;
     } catch (e) {
       if (open && this.db.inTransaction) {
         try {
@@ -383,10 +448,112 @@ export class View {
         }
       }
       this.stmts.clear();
+      this.bulkEnd();
       throw toGriteError(e, this.path);
     } finally {
       this.loading = false;
       this.changes++;
+    }
+  }
+
+  /**
+   * A bulk load's events: stored as rows, grouped by issue for bulkProject.
+   * An event id seen twice is stored twice here: bulkFinish drops the later
+   * copies (rare: it costs a pass then), and the projection counts each id
+   * once (sortEvents).
+   */
+  private bulkInsert(events: readonly Event[], bulk: Bulk): void {
+    const insert = this.stmt(
+      'INSERT INTO events(issue_id, event_id, actor, ts, parent, kind_tag, payload, sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    const w = this.payloadWriter;
+    let lastId: Uint8Array | null = null;
+    let last: IssueGroup | null = null;
+    for (const e of events) {
+      writeKindPayload(w, e.kind);
+      insert.run(e.issueId, e.eventId, e.actor, e.ts, e.parent, kindTag(e.kind), w.finish(), e.sig);
+      // Records of one chunk with equal issue ids share the array (decodeChunk).
+      let g: IssueGroup | undefined = e.issueId === lastId ? last! : undefined;
+      if (g === undefined) {
+        const key = idKey(e.issueId);
+        g = bulk.groups.get(key);
+        if (g === undefined) bulk.groups.set(key, (g = { issueId: e.issueId, events: [] }));
+        lastId = e.issueId;
+        last = g;
+      }
+      g.events.push(e);
+      bulk.stored++;
+    }
+  }
+
+  /** Projects and writes the issues `keys` (in this order: it gives their iid) of a bulk load. */
+  private bulkProject(bulk: Bulk, keys: readonly string[]): void {
+    for (const key of keys) {
+      const g = bulk.groups.get(key)!;
+      const p = projectIssue(g.issueId, g.events);
+      if (p === null) continue; // still waiting for its IssueCreated
+      bulk.result.issuesTouched++;
+      this.writeIssue(p, bulk.seeds, bulk.stateMoved, true);
+    }
+  }
+
+  /**
+   * Starts a bulk load inside an open write transaction: empties the view
+   * and leaves out the secondary indexes and the label and assignee rows,
+   * which bulkFinish builds once the issues are in (one sorted pass each
+   * instead of a random insert per row). The page cache grows so that the
+   * whole new view stays in memory until the commit writes it once
+   * (instead of spilling pages to the WAL mid-transaction); bulkEnd
+   * shrinks it back.
+   */
+  private bulkBegin(): void {
+    this.stmts.clear();
+    this.db.pragma(`cache_size = ${BULK_CACHE_KIB}`);
+    dropSchema(this.db);
+    createSchema(this.db, { indexes: false });
+  }
+
+  /**
+   * The rest of a bulk load, before its commit: the unique event-id index
+   * (dropping later copies of an id first if there are any), label and
+   * assignee rows, the other indexes, the graph passes. Sets
+   * `bulk.result.eventsApplied`.
+   */
+  private bulkFinish(bulk: Bulk): void {
+    let dropped = 0;
+    try {
+      this.db.exec(EVENTS_BY_ID_DDL);
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw e;
+      dropped = this.db
+        .prepare('DELETE FROM events WHERE rowid NOT IN (SELECT min(rowid) FROM events GROUP BY event_id)')
+        .run().changes;
+      this.db.exec(EVENTS_BY_ID_DDL);
+    }
+    bulk.result.eventsApplied = bulk.stored - dropped;
+    // Labels and assignees are JSON arrays of distinct strings on each issue row.
+    for (const [table, column, json] of [
+      ['labels', 'label', 'labels'],
+      ['assignees', 'user', 'assignees'],
+    ] as const) {
+      this.db.exec(
+        `INSERT OR IGNORE INTO ${table}(${column}, state, iid)
+         SELECT j.value, i.state, i.iid FROM issues i, json_each(i.${json}) j ORDER BY 1, 2, 3`,
+      );
+    }
+    // The graph passes look edges and issues up by the secondary indexes.
+    createIndexes(this.db);
+    this.relayoutAll();
+    this.refreshAllBlocked();
+  }
+
+  /** After a bulk load (committed or not): the page cache back to its usual size. */
+  private bulkEnd(): void {
+    if (this.closed) return;
+    try {
+      this.db.pragma(`cache_size = ${CACHE_KIB}`);
+    } catch {
+      // only the cache size: the load's own outcome is what matters
     }
   }
 
@@ -395,23 +562,16 @@ export class View {
     this.write(() => this.recordProgress(commits, walHead));
   }
 
-  /**
-   * `empty`: the view is known to be empty (bulk load): no reads back, and
-   * the graph passes are left to the caller (replaceAll), which runs them
-   * once the indexes exist.
-   */
-  private applyInTransaction(events: readonly Event[], opts: ApplyOptions, empty = false): ApplyResult {
+  private applyInTransaction(events: readonly Event[], opts: ApplyOptions): ApplyResult {
     const groups = groupByIssue(events);
     // Issue order keeps the (issue_id, event_id) key's inserts near each other.
     const ordered = [...groups.keys()].sort();
     const result: ApplyResult = { eventsApplied: 0, issuesTouched: 0 };
     const seeds = new Set<string>();
     const stateMoved = new Set<string>();
-    this.applyGroups(groups, ordered, empty, seeds, stateMoved, result);
-    if (!empty) {
-      if (seeds.size > 0) this.relayout(seeds);
-      if (seeds.size > 0 || stateMoved.size > 0) this.refreshBlocked(seeds, stateMoved);
-    }
+    this.applyGroups(groups, ordered, seeds, stateMoved, result);
+    if (seeds.size > 0) this.relayout(seeds);
+    if (seeds.size > 0 || stateMoved.size > 0) this.refreshBlocked(seeds, stateMoved);
     this.recordProgress(opts.commits ?? [], opts.walHead);
     return result;
   }
@@ -420,7 +580,6 @@ export class View {
   private applyGroups(
     groups: Map<string, IssueGroup>,
     keys: readonly string[],
-    empty: boolean,
     seeds: Set<string>,
     stateMoved: Set<string>,
     result: ApplyResult,
@@ -433,7 +592,7 @@ export class View {
     for (const key of keys) {
       const g = groups.get(key)!;
       const issueId = g.issueId;
-      const hadEvents = !empty && hasAny.get(issueId) !== undefined;
+      const hadEvents = hasAny.get(issueId) !== undefined;
       const fresh: Event[] = [];
       for (const e of g.events) {
         writeKindPayload(w, e.kind);
@@ -448,7 +607,7 @@ export class View {
       const p = projectIssue(g.issueId, all);
       if (p === null) continue; // still waiting for its IssueCreated
       result.issuesTouched++;
-      this.writeIssue(p, seeds, stateMoved, empty);
+      this.writeIssue(p, seeds, stateMoved, false);
     }
   }
 
@@ -521,11 +680,12 @@ export class View {
       );
     }
 
-    if (old === undefined || old.labels !== labels || old.state !== p.state) {
+    // A bulk load (empty) adds label and assignee rows at its end (bulkFinish).
+    if (!empty && (old === undefined || old.labels !== labels || old.state !== p.state)) {
       const before = old === undefined ? [] : (JSON.parse(old.labels) as string[]);
       this.replaceSet('labels', 'label', iid, before, old?.state ?? null, p.labels, p.state);
     }
-    if (old === undefined || old.assignees !== assignees || old.state !== p.state) {
+    if (!empty && (old === undefined || old.assignees !== assignees || old.state !== p.state)) {
       const before = old === undefined ? [] : (JSON.parse(old.assignees) as string[]);
       this.replaceSet('assignees', 'user', iid, before, old?.state ?? null, p.assignees, p.state);
     }
@@ -767,6 +927,11 @@ export class View {
 
   hasCommit(oid: string): boolean {
     return this.one(() => this.stmt('SELECT 1 FROM commits WHERE oid = ?').get(oid) !== undefined);
+  }
+
+  /** Whether any WAL commit is recorded as applied (false: new or emptied). */
+  hasAnyCommit(): boolean {
+    return this.one(() => this.stmt('SELECT 1 FROM commits LIMIT 1').get() !== undefined);
   }
 
   /** The WAL head the view reflects; null before the first catch-up. */
