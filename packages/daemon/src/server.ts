@@ -33,7 +33,9 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { EventEmitter } from 'node:events';
 import {
   AckT,
+  CachedResponse,
   DaemonStatusResultT,
+  REQUEST_ID_BYTES,
   encodeErrorResponse,
   encodeNotification,
   encodeResponse,
@@ -138,6 +140,8 @@ export class DaemonServer {
   private requestCount = 0n;
   private inFlight = 0;
   private lastActivity = Date.now();
+  /** The answer to Hello, encoded once (every CLI call starts with one). */
+  private readonly helloAnswer: CachedResponse;
   private idleTimer: NodeJS.Timeout | null = null;
   /** Polls the engine for WAL moves by others while anyone is subscribed. */
   private watchTimer: NodeJS.Timeout | null = null;
@@ -158,6 +162,7 @@ export class DaemonServer {
     this.maxFrameBytes = opts.maxFrameBytes;
     this.maxBacklog = opts.maxSubscriberBacklogBytes ?? 16 * 1024 * 1024;
     this.onStop = opts.onStop;
+    this.helloAnswer = new CachedResponse(new HelloResultT(SCHEMA_VERSION, this.build, process.pid));
     this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
     this.enginePromise = Promise.resolve(opts.engine);
     this.enginePromise.then(
@@ -303,8 +308,18 @@ export class DaemonServer {
    * it at once: no promise, no turn of the event loop); otherwise async.
    */
   private handle(c: Conn, req: IpcRequest): Promise<Uint8Array> | Uint8Array {
-    if (this.state === 'listening' && this.engine?.tryCached !== undefined && req.repo() === this.commonDir && req.schemaVersion() === SCHEMA_VERSION) {
-      const warm = this.engine.tryCached(req);
+    if (this.state === 'listening' && req.repo() === this.commonDir) {
+      // Hello is answered whatever the client's schema version: it is how
+      // the client learns ours.
+      const id = req.requestIdArray()!;
+      const warm =
+        req.commandType() === IpcCommand.Hello
+          ? id.length === REQUEST_ID_BYTES
+            ? this.helloAnswer.encode(id)
+            : null
+          : req.schemaVersion() === SCHEMA_VERSION && this.engine?.tryCached !== undefined
+            ? this.engine.tryCached(req)
+            : null;
       if (warm !== null) {
         this.requestCount++;
         this.lastActivity = Date.now();
