@@ -22,11 +22,26 @@
  * If the child dies, pending requests are rejected with GriteError('git_error')
  * and the next request starts a new child. The child never keeps the process
  * alive while nothing is pending.
+ *
+ * Stalls: while requests are pending, a child that sends no byte for
+ * `stallMs` (default 30 s) is killed and the pending requests are rejected
+ * with GriteError('git_error', details.stalled: true); the next request
+ * starts a new child. (Git can leave a read of an object damaged inside a
+ * pack unanswered; without this bound a rebuild or catch-up would wait for
+ * ever.) Slow is not stalled: every byte that arrives restarts the clock.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { GriteError } from '../errors.js';
 import { runGit, gitEnv } from './run-git.js';
 import type { GitObjectType } from './objects.js';
+
+export interface CatFileOptions {
+  /** Pending requests and no byte from git for this long: the child is killed, the requests fail (default 30 000 ms). */
+  stallMs?: number;
+}
+
+/** CatFileOptions.stallMs by default. */
+export const CAT_FILE_STALL_MS = 30_000;
 
 export interface GitObject {
   oid: string;
@@ -88,7 +103,16 @@ export class CatFile {
   /** Requests answered so far (for tests and stats). */
   requests = 0;
 
-  constructor(readonly commonGitDir: string) {}
+  readonly stallMs: number;
+  /** Armed while requests are pending; restarted by every byte that arrives. */
+  private stallTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly commonGitDir: string,
+    opts: CatFileOptions = {},
+  ) {
+    this.stallMs = Math.max(1, opts.stallMs ?? CAT_FILE_STALL_MS);
+  }
 
   /** The object, or null when it does not exist. */
   read(name: string): Promise<GitObject | null> {
@@ -128,7 +152,10 @@ export class CatFile {
 
   private enqueue(p: Pending): void {
     this.queue.push(p);
-    if (this.pendingCount() === 1) this.setRef(true);
+    if (this.pendingCount() === 1) {
+      this.setRef(true);
+      this.watch(true);
+    }
     this.outgoing.push(p.name);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
@@ -227,6 +254,36 @@ export class CatFile {
     return this.starting;
   }
 
+  /** Arms (on) or disarms the stall clock. */
+  private watch(on: boolean): void {
+    if (!on) {
+      if (this.stallTimer !== null) clearTimeout(this.stallTimer);
+      this.stallTimer = null;
+      return;
+    }
+    if (this.stallTimer !== null) {
+      this.stallTimer.refresh();
+      return;
+    }
+    // Never what keeps the process alive: a pending request refs the child.
+    this.stallTimer = setTimeout(() => this.stalled(), this.stallMs).unref();
+  }
+
+  private stalled(): void {
+    this.stallTimer = null;
+    if (this.pendingCount() === 0) return;
+    const child = this.child;
+    this.child = null;
+    this.starting = null;
+    this.failAll(
+      new GriteError('git_error', `git cat-file did not answer for ${this.stallMs} ms (a damaged object in a pack?)`, {
+        hint: 'Run `grite doctor` to find and repair the commit it could not read.',
+        details: { stalled: true, stallMs: this.stallMs },
+      }),
+    );
+    child?.kill('SIGKILL');
+  }
+
   private failAll(err: GriteError): void {
     const pending = this.queue.splice(this.queueHead);
     this.queue.length = 0;
@@ -235,6 +292,7 @@ export class CatFile {
     this.header = null;
     this.body = null;
     this.expectNewline = false;
+    this.watch(false);
     for (const p of pending) p.reject(err);
   }
 
@@ -250,10 +308,14 @@ export class CatFile {
 
   private settled(): void {
     this.requests++;
-    if (this.pendingCount() === 0) this.setRef(false);
+    if (this.pendingCount() === 0) {
+      this.setRef(false);
+      this.watch(false);
+    }
   }
 
   private onData(chunk: Buffer): void {
+    this.stallTimer?.refresh();
     try {
       this.parse(chunk);
     } catch (e) {

@@ -114,6 +114,12 @@ export interface WalOptions {
   packConsolidate?: number | false;
   /** Commits read per batch while walking (default 128). */
   readAhead?: number;
+  /**
+   * A read that git leaves unanswered this long (no byte arrives) fails with
+   * GriteError('git_error') instead of waiting for ever (CatFile's stallMs,
+   * default 30 000 ms).
+   */
+  readStallMs?: number;
   /** Clock for commit times (default Date.now). */
   now?: () => number;
 }
@@ -162,7 +168,7 @@ export class Wal {
     readonly ref: string,
     opts: WalOptions,
   ) {
-    this.catFile = new CatFile(commonGitDir);
+    this.catFile = new CatFile(commonGitDir, { stallMs: opts.readStallMs });
     this.format = repoFormat(commonGitDir).objectFormat;
     this.fsync = opts.fsync ?? true;
     this.autoPack = opts.autoPack ?? 2048;
