@@ -19,6 +19,16 @@
  * the ref moved, the written events go to the view, then the caller may
  * acknowledge.
  *
+ * Chained appends (the daemon's group commits): `stageAppend` writes the
+ * commits of a group on a given parent (objects on disk, the ref not
+ * moved), `commitStaged` then moves the ref from that parent by
+ * compare-and-swap and applies the group to the view. A writer may stage
+ * the next group on the tip of one not yet committed, so that group's
+ * objects are written and fsynced while the one before moves the ref;
+ * the ref still moves one group at a time, in order, and a group whose
+ * parent is not the ref when its turn comes is not committed (null): the
+ * caller appends it again (`append`), which builds on the ref as it is.
+ *
  * Within a process, catch-ups and view updates run one at a time (a promise
  * queue); across processes, SQLite's write lock orders them (busy_timeout,
  * then GriteError('db_busy')). Every step is idempotent, so two processes
@@ -32,7 +42,8 @@ import { join, resolve } from 'node:path';
 import { GriteError } from './errors.js';
 import type { Event } from './event.js';
 import { toHex } from './codec/hex.js';
-import { Wal, type WalOptions, type WalWalkEntry } from './git/index.js';
+import { Wal, casRef, type WalOptions, type WalWalkEntry } from './git/index.js';
+import { consolidatePacks } from './git/pack-writer.js';
 import { resolveRepo } from './repo/index.js';
 import { View, type ViewOptions } from './view/index.js';
 
@@ -65,6 +76,16 @@ export interface AppendResult {
   written: Event[];
 }
 
+/** The commits of a group written on `parent`, the ref not moved yet (Store.stageAppend). */
+export interface StagedAppend {
+  /** The head the commits were built on (null: they start the log). */
+  parent: string | null;
+  /** The last commit written. */
+  tip: string;
+  /** The events the commits hold, in order. */
+  events: Event[];
+}
+
 export interface RebuildResult {
   walHead: string | null;
   /** Events in the view afterwards. */
@@ -87,12 +108,19 @@ export class Store {
   readonly view: View;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** fsync the ref in commitStaged (the WAL's option). */
+  private readonly fsync: boolean;
+  /** Packs that start a consolidation after commitStaged (the WAL's packConsolidate option). */
+  private readonly packConsolidate: number | false;
+  private consolidating: Promise<unknown> | null = null;
 
-  private constructor(commonDir: string, wal: Wal, view: View) {
+  private constructor(commonDir: string, wal: Wal, view: View, walOpts: WalOptions) {
     this.commonDir = commonDir;
     this.griteDir = join(commonDir, 'grite');
     this.wal = wal;
     this.view = view;
+    this.fsync = walOpts.fsync ?? true;
+    this.packConsolidate = walOpts.packConsolidate ?? 64;
   }
 
   /** Resolves the repository, opens the WAL and the view, and catches up. */
@@ -106,7 +134,7 @@ export class Store {
       await wal.close();
       throw e;
     }
-    const store = new Store(commonDir, wal, view);
+    const store = new Store(commonDir, wal, view, opts.wal ?? {});
     if (opts.catchUp !== false) {
       try {
         await store.catchUp();
@@ -241,6 +269,65 @@ export class Store {
   }
 
   /**
+   * Writes the commits of `events` (one per actor) without moving the ref.
+   * `parent` omitted: on the current head, after the view caught up to it,
+   * without the events already in the log (as `append`). `parent` given
+   * (the tip of a group staged before and not committed yet): on it, without
+   * the events already in the view; the caller leaves out the events of the
+   * groups staged before. Null when nothing is left to write.
+   */
+  async stageAppend(events: Event[], parent?: string | null): Promise<StagedAppend | null> {
+    this.checkOpen();
+    let base: string | null;
+    if (parent === undefined) {
+      base = await this.wal.head();
+      await this.serial(() => this.catchUpTo(base, false));
+    } else {
+      base = parent;
+    }
+    const seen = new Set<string>();
+    const todo = events.filter((e) => {
+      const k = toHex(e.eventId);
+      if (seen.has(k) || this.view.hasEvent(e.eventId)) return false;
+      seen.add(k);
+      return true;
+    });
+    if (todo.length === 0) return null;
+    const tip = await this.wal.writeCommits(todo, base);
+    return { parent: base, tip, events: todo };
+  }
+
+  /**
+   * Moves the WAL ref from `staged.parent` to `staged.tip` by compare-and-swap
+   * and applies the staged events to the view. Null, with nothing moved or
+   * applied, when the ref is not at `staged.parent` or another process holds
+   * its lock right now: the caller appends the events again (`append`).
+   */
+  async commitStaged(staged: StagedAppend): Promise<AppendResult | null> {
+    this.checkOpen();
+    if (!(await casRef(this.commonDir, this.wal.ref, staged.tip, staged.parent, { fsync: this.fsync }))) return null;
+    await this.serial(async () => {
+      // As in append: the view moves to the new head only from the parent.
+      const onBase = this.view.walHead() === staged.parent;
+      this.view.apply(staged.events, { commits: [staged.tip], walHead: onBase ? staged.tip : undefined });
+    });
+    this.maybeConsolidate();
+    return { walHead: staged.tip, written: staged.events };
+  }
+
+  /** As the WAL does after its own appends: small packs rolled up in the background, one run at a time. */
+  private maybeConsolidate(): void {
+    if (this.consolidating !== null || this.packConsolidate === false) return;
+    this.consolidating = consolidatePacks(this.commonDir, this.packConsolidate)
+      .catch((e: unknown) => {
+        this.wal.lastPackError = e;
+      })
+      .finally(() => {
+        this.consolidating = null;
+      });
+  }
+
+  /**
    * Drops the view's content and rebuilds it from the refs, in one view
    * transaction that yields to the event loop between slices (the walk is
    * asynchronous already), so a daemon keeps answering meanwhile.
@@ -288,6 +375,7 @@ export class Store {
     if (this.closed) return;
     this.closed = true;
     await this.queue;
+    await this.consolidating;
     await this.wal.close();
     this.view.close();
   }

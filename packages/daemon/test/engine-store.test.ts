@@ -23,6 +23,7 @@ import {
   RebuildResultT,
   RebuildT,
 } from '@grite/protocol';
+import { createEvent, Store, Wal } from '@grite/core';
 import { Engine, type EngineNotification } from '../src/engine/index.js';
 import { git, Harness, hex } from './engine-helpers.js';
 
@@ -89,6 +90,65 @@ describe('writes arriving together', () => {
       const w = r.result as IssueWriteResultT;
       expect(git(h.dir, 'merge-base', '--is-ancestor', w.walHead as string, 'refs/grite/wal')).toBe('');
     }
+  });
+
+  it('pipelined group commits: each actor\'s writes land once and in order, acknowledged only once in the log, while another process appends too', async () => {
+    const other = await Store.open({ commonDir: h.commonDir });
+    try {
+      const actors = Array.from({ length: 6 }, () => new Uint8Array(randomBytes(16)));
+      const answers: IssueWriteResultT[] = [];
+      // Out of step (the writers pause differently), so batches open while
+      // others are still being appended and get staged on their tips.
+      const writers = actors.map(async (actorId, a) => {
+        for (let i = 0; i < 8; i++) {
+          if ((a + i) % 3 !== 0) await new Promise((r) => setTimeout(r, (a + i) % 3));
+          const r = await h.send(new IssueCreateT(Array.from(randomBytes(16)), h.ts(), `a${a} ${i}`, '', [], []), { actorId });
+          expect(r.ok).toBe(true);
+          answers.push(r.result as IssueWriteResultT);
+        }
+      });
+      const outsider = (async () => {
+        for (let i = 0; i < 4; i++) {
+          await new Promise((r) => setTimeout(r, 3));
+          await other.append([
+            createEvent({ issueId: new Uint8Array(randomBytes(16)), actor: new Uint8Array(16).fill(9), ts: 1_800_000_000_000 + i, kind: { type: 'IssueCreated', title: `outside ${i}`, body: '', labels: [] } }),
+          ]);
+        }
+      })();
+      await Promise.all([...writers, outsider]);
+      const wal = Wal.open(h.commonDir);
+      let titles: string[];
+      try {
+        const log = await wal.readAll();
+        expect(log.bad).toEqual([]);
+        titles = log.events.map((e) => (e.kind.type === 'IssueCreated' ? e.kind.title : '?'));
+        expect(new Set(log.events.map((e) => hex(e.eventId))).size).toBe(log.events.length);
+      } finally {
+        await wal.close();
+      }
+      expect(titles).toHaveLength(6 * 8 + 4);
+      for (let a = 0; a < actors.length; a++) {
+        expect(titles.filter((t) => t.startsWith(`a${a} `))).toEqual(Array.from({ length: 8 }, (_, i) => `a${a} ${i}`));
+      }
+      expect((await h.ok<DbStatsResultT>(new DbStatsT())).eventCount).toBe(6 * 8 + 4);
+      for (const w of answers) expect(git(h.dir, 'merge-base', '--is-ancestor', w.walHead as string, 'refs/grite/wal')).toBe('');
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('a retry sent while its first attempt is being appended writes its events once', async () => {
+    const cmd = new IssueCreateT(Array.from(randomBytes(16)), h.ts(), 'Retried', '', [], ['u']);
+    const first = h.send(cmd);
+    // The first batch is taken for staging; the retry opens the next one, staged on its tip.
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    const second = h.send(cmd);
+    const [a, b] = await Promise.all([first, second]);
+    expect(a.ok && b.ok).toBe(true);
+    expect((a.result as IssueWriteResultT).eventId).toEqual((b.result as IssueWriteResultT).eventId);
+    expect((await h.ok<DbStatsResultT>(new DbStatsT())).eventCount).toBe(2);
+    expect(Number(git(h.dir, 'rev-list', '--count', 'refs/grite/wal'))).toBe(1);
   });
 
   it('the same create sent twice at once writes its events once', async () => {

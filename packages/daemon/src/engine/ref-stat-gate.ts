@@ -25,7 +25,7 @@
  * writes the ref is always younger than RACY_MS, so without this every
  * request would go through the watch.
  */
-import { closeSync, fstatSync, openSync, readSync, statSync, type BigIntStats } from 'node:fs';
+import { close, closeSync, fstatSync, openSync, readSync, statSync, type BigIntStats } from 'node:fs';
 import { join } from 'node:path';
 import { WAL_REF } from '@grite/core';
 
@@ -108,15 +108,16 @@ export class RefStatGate {
     }
   }
 
-  /** Forgets what was trusted (and lets go of a pinned file). */
+  /**
+   * Forgets what was trusted and lets go of a pinned file. The close runs on
+   * the thread pool: when the ref was replaced meanwhile (every write), it
+   * drops the last link to the old file, and freeing an inode waits for the
+   * filesystem journal (about a millisecond on a busy disk).
+   */
   reset(): void {
     this.trusted = null;
     if (this.pinned >= 0) {
-      try {
-        closeSync(this.pinned);
-      } catch {
-        // nothing more to do
-      }
+      close(this.pinned, () => undefined);
       this.pinned = -1;
     }
   }
