@@ -47,7 +47,7 @@ describe('fast entry == oclif', () => {
 describe('what a hot command loads', () => {
   // Start-up is paid on every call: a read through a warm daemon must not
   // load Node built-ins it does not use (node:crypto and its internals,
-  // readline, fs/promises, perf_hooks, child_process) nor start the ES
+  // readline, fs/promises, perf_hooks, child_process, tty) nor start the ES
   // module loader's file reading. Checked through Node's own list of the
   // built-in modules a process loaded, written at exit by a preload.
   it('a read through the daemon loads none of the heavy built-ins', async () => {
@@ -67,7 +67,7 @@ describe('what a hot command loads', () => {
         const loaded = readFileSync(out, 'utf8').split('\n');
         expect(loaded, 'the fast entry ran').toContain('NativeModule vm');
         expect(loaded, 'it went through the socket').toContain('NativeModule net');
-        for (const heavy of ['crypto', 'readline', 'fs/promises', 'perf_hooks', 'child_process', 'internal/modules/esm/load']) {
+        for (const heavy of ['crypto', 'readline', 'fs/promises', 'perf_hooks', 'child_process', 'tty', 'internal/modules/esm/load']) {
           expect(loaded, `${args.join(' ')} loads ${heavy}`).not.toContain(`NativeModule ${heavy}`);
         }
       }

@@ -11,6 +11,7 @@
 import { build } from 'esbuild';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -92,6 +93,40 @@ const lazyBuiltins = {
   },
 };
 
+// Inside oclif, the modules a successful parse never calls into (errors and
+// their pretty-printing, help, ux, the debug logger) are required at load
+// time, and their loading runs colour and terminal detection (~3 ms of every
+// call). Those requires get the Proxy stand-in too; the real module loads on
+// first use, e.g. when a parse error is thrown (then full oclif renders it).
+const OCLIF_LAZY = new Set(['./errors', '../errors', './help', '../help', './ux', '../ux', '../logger']);
+const lazyOclif = {
+  name: 'lazy-oclif',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.?\/(errors|help|ux|logger)$/ }, async (args) => {
+      if (args.kind !== 'require-call' || args.pluginData?.real || !OCLIF_LAZY.has(args.path)) return undefined;
+      if (!/[\\/]@oclif[\\/]core[\\/]lib[\\/]/.test(args.importer)) return undefined;
+      const real = await b.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, importer: args.importer, pluginData: { real: true } });
+      if (real.errors.length > 0) return { errors: real.errors };
+      return { path: real.path, namespace: 'lazy-oclif' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'lazy-oclif' }, (args) => ({
+      loader: 'js',
+      resolveDir: dirname(args.path),
+      contents: `let real;
+const load = () => (real ??= require(${JSON.stringify(args.path)}));
+module.exports = new Proxy({}, {
+  get: (_, k) => load()[k],
+  has: (_, k) => k in load(),
+  ownKeys: () => Reflect.ownKeys(load()),
+  getOwnPropertyDescriptor: (_, k) => {
+    const d = Reflect.getOwnPropertyDescriptor(load(), k);
+    return d && { ...d, configurable: true };
+  },
+});`,
+    }));
+  },
+};
+
 // flatbuffers' ES module build instead of its CommonJS one: every generated
 // file does `import * as flatbuffers`, which against CommonJS costs a copied
 // namespace object per file (95 of them) and a getter call on every
@@ -117,7 +152,7 @@ await build({
   legalComments: 'none',
   external: EXTERNAL,
   supported: { 'dynamic-import': true },
-  plugins: [keepModuleUrls, lazyBuiltins, flatbuffersEsm],
+  plugins: [keepModuleUrls, lazyBuiltins, lazyOclif, flatbuffersEsm],
   logLevel: 'warning',
 });
 
