@@ -14,6 +14,7 @@ import {
   IssueWriteResultT,
   DbStatsResultT,
   DbStatsT,
+  type IpcResponseT,
   IssueCommentT,
   IssueCreateT,
   IssueListResultT,
@@ -135,6 +136,28 @@ describe('writes arriving together', () => {
     } finally {
       await other.close();
     }
+  });
+
+  it('a write queued while the last batch is moving the ref is appended too (none left behind)', async () => {
+    // Holds the first batch's commit until the batcher has nothing else
+    // open, then queues a second write, then lets the commit go on.
+    const store = (h.engine as unknown as { store: Store }).store;
+    const commitStaged = store.commitStaged.bind(store);
+    let second: Promise<IpcResponseT> | null = null;
+    store.commitStaged = async (staged) => {
+      if (second === null) {
+        await new Promise((r) => setTimeout(r, 20));
+        second = h.send(new IssueCreateT(Array.from(randomBytes(16)), h.ts(), 'Second', '', [], []));
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return commitStaged(staged);
+    };
+    await h.createIssue('First');
+    expect(second).not.toBeNull();
+    const late = await Promise.race([second!, new Promise<'stuck'>((r) => setTimeout(() => r('stuck'), 4_000))]);
+    expect(late).not.toBe('stuck');
+    expect((late as IpcResponseT).ok).toBe(true);
+    expect((await h.ok<DbStatsResultT>(new DbStatsT())).eventCount).toBe(2);
   });
 
   it('a retry sent while its first attempt is being appended writes its events once', async () => {

@@ -45,6 +45,8 @@ export class RefStatGate {
   private trusted: string | null = null;
   /** The descriptor held on the loose ref this process wrote (pinOwnWrite), or -1. */
   private pinned = -1;
+  /** That file's inode and times, compared as numbers (no BigInt, no key string: this runs on every request). */
+  private pinnedStat: { ino: number; size: number; mtimeMs: number; ctimeMs: number } | null = null;
 
   constructor(commonDir: string) {
     this.loose = join(commonDir, ...WAL_REF.split('/'));
@@ -54,7 +56,13 @@ export class RefStatGate {
 
   /** True when the ref surely did not move since the stat last trusted. One stat when the loose ref exists. */
   unmoved(): boolean {
-    return this.trusted !== null && this.sample(false).key === this.trusted;
+    if (this.trusted === null) return false;
+    const p = this.pinnedStat;
+    if (p !== null) {
+      const s = statSync(this.loose, { throwIfNoEntry: false });
+      return s !== undefined && s.ino === p.ino && s.size === p.size && s.mtimeMs === p.mtimeMs && s.ctimeMs === p.ctimeMs;
+    }
+    return this.sample(false).key === this.trusted;
   }
 
   /** Stats the places the ref may live. Take it before asking the watch. */
@@ -97,7 +105,9 @@ export class RefStatGate {
         n += r;
       }
       if (buf.toString('latin1', 0, n).trim() !== walHead) return false;
+      const st = fstatSync(fd);
       this.trusted = statKey(fstatSync(fd, { bigint: true }));
+      this.pinnedStat = { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs };
       this.pinned = fd;
       fd = -1;
       return true;
@@ -116,6 +126,7 @@ export class RefStatGate {
    */
   reset(): void {
     this.trusted = null;
+    this.pinnedStat = null;
     if (this.pinned >= 0) {
       close(this.pinned, () => undefined);
       this.pinned = -1;

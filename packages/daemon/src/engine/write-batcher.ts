@@ -136,19 +136,25 @@ export class WriteBatcher {
   /** Stages the open batches one after another; each commits in turn. */
   private async loop(): Promise<void> {
     try {
-      while (this.open !== null) {
-        while (this.pending.length >= MAX_PENDING) await this.pending[0]!.done;
-        const batch = this.open;
-        this.open = null;
-        const before = this.pending.at(-1) ?? null;
-        const entry: Pending = { batch, staged: null, done: Promise.resolve() };
-        this.pending.push(entry);
-        entry.staged = await this.stage(batch, before);
-        entry.done = this.commit(entry, before);
-        // Let writers validated meanwhile join the next batch.
-        if (this.open === null) await nextTurn();
+      for (;;) {
+        while (this.open !== null) {
+          while (this.pending.length >= MAX_PENDING) await this.pending[0]!.done;
+          const batch = this.open;
+          this.open = null;
+          const before = this.pending.at(-1) ?? null;
+          const entry: Pending = { batch, staged: null, done: Promise.resolve() };
+          this.pending.push(entry);
+          entry.staged = await this.stage(batch, before);
+          entry.done = this.commit(entry, before);
+          // Let writers validated meanwhile join the next batch.
+          if (this.open === null) await nextTurn();
+        }
+        // Ends only when nothing is pending and nothing opened meanwhile:
+        // a write queued while the last commits finish is taken here, since
+        // `schedule` starts no second loop while this one runs.
+        if (this.pending.length === 0) break;
+        await this.pending[0]!.done;
       }
-      while (this.pending.length > 0) await this.pending[0]!.done;
     } finally {
       this.running = null;
     }
