@@ -71,7 +71,7 @@ function lazyEsm(name) {
     `let real;`,
     `const load = () => (real ??= __cr(__filename)(${JSON.stringify(`node:${name}`)}));`,
     ...fns.map(
-      (k) => `export function ${k}(...a) { return new.target ? Reflect.construct(load().${k}, a, new.target) : load().${k}.apply(this, a); }`,
+      (k) => `export function ${k}(...a) { return new.target ? new (load().${k})(...a) : load().${k}.apply(this, a); }`,
     ),
   ].join('\n');
 }
