@@ -521,13 +521,30 @@ export class Wal {
     const stopAt = opts.stopAt;
     const seen = new Set<string>();
     let next: string | null = head;
-    // Without stopAt the whole log is wanted: list it at once. With stopAt
-    // (catching up) most walks end within a few commits: list 64, then 8x more
-    // each time, so the cost follows the number of new commits.
-    let window = stopAt ? 64 : 0;
+    // With stopAt (catching up) most walks end within a few commits: list
+    // 64, then 8x more each time, so the cost follows the number of new
+    // commits. Without stopAt the whole log is wanted: list 256 commits,
+    // then 2,048 more, then the rest, each listing started (from the last
+    // listed commit's first parent) as soon as the one before arrives, so
+    // git lists the rest of the log while the first commits are read.
+    let window = stopAt ? 64 : FIRST_LISTING;
+    let ahead: Promise<Listed[]> | null = null;
     while (next !== null) {
-      const listing = await this.list(next, window);
-      if (window > 0) window *= 8;
+      let listing: Listed[] | null = null;
+      if (ahead !== null) {
+        const got = await ahead.catch(() => null);
+        ahead = null;
+        // Used only when the walk went where git's first parents go.
+        if (got !== null && got.length > 0 && got[0]!.oid === next) listing = got;
+      }
+      listing ??= await this.list(next, window);
+      if (!stopAt && window > 0 && listing.length === window) {
+        window = window >= FIRST_LISTING * 8 ? 0 : window * 8;
+        ahead = this.list(`${listing[listing.length - 1]!.oid}~1`, window);
+        ahead.catch(() => {}); // a rejection is seen where awaited; this silences an abandoned one
+      } else if (window > 0) {
+        window *= 8;
+      }
       // Stop index: nothing at or past it is read.
       let end = listing.length;
       for (let i = 0; i < listing.length; i++) {
@@ -636,6 +653,9 @@ export class Wal {
     return { head: h, events, bad, commits: commits.length };
   }
 }
+
+/** Commits in a whole walk's first listing (Wal.walk). */
+const FIRST_LISTING = 256;
 
 /** Entries per readLog batch. */
 const LOG_BATCH = 256;
