@@ -192,6 +192,17 @@ export class CborWriter {
     return out;
   }
 
+  /**
+   * The encoded bytes as a view of the writer's buffer (no copy) and a reset
+   * writer: valid only until the next write. For handing bytes to something
+   * that copies them at once (an SQLite bind).
+   */
+  take(): Uint8Array {
+    const out = this.buf.subarray(0, this.pos);
+    this.pos = 0;
+    return out;
+  }
+
   get length(): number {
     return this.pos;
   }

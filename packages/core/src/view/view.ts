@@ -466,12 +466,13 @@ export class View {
     const insert = this.stmt(
       'INSERT INTO events(issue_id, event_id, actor, ts, parent, kind_tag, payload, sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
+    // The payload is bound from the writer's buffer: better-sqlite3 copies blobs as it binds.
     const w = this.payloadWriter;
     let lastId: Uint8Array | null = null;
     let last: IssueGroup | null = null;
     for (const e of events) {
       writeKindPayload(w, e.kind);
-      insert.run(e.issueId, e.eventId, e.actor, e.ts, e.parent, kindTag(e.kind), w.finish(), e.sig);
+      insert.run(e.issueId, e.eventId, e.actor, e.ts, e.parent, kindTag(e.kind), w.take(), e.sig);
       // Records of one chunk with equal issue ids share the array (decodeChunk).
       let g: IssueGroup | undefined = e.issueId === lastId ? last! : undefined;
       if (g === undefined) {
@@ -596,7 +597,7 @@ export class View {
       const fresh: Event[] = [];
       for (const e of g.events) {
         writeKindPayload(w, e.kind);
-        const r = insert.run(issueId, e.eventId, e.actor, e.ts, e.parent, kindTag(e.kind), w.finish(), e.sig);
+        const r = insert.run(issueId, e.eventId, e.actor, e.ts, e.parent, kindTag(e.kind), w.take(), e.sig);
         if (r.changes > 0) fresh.push(e);
       }
       if (fresh.length === 0) continue;
