@@ -4,12 +4,13 @@
 //   node bench/daemon/writes.mjs [--seconds N] [--clients N] [--runs N] [--cpu-prof DIR]
 // 16 long-lived protocol connections (each its own actor) write IssueCreate
 // through one daemon for N seconds (default 5); prints acknowledged events/s
-// per run and the load average when it started. `--cpu-prof DIR` starts the
+// per run, the CPU time per event of the daemon and of the clients, and the
+// load average when it started. `--cpu-prof DIR` starts the
 // daemon under the V8 CPU profiler (profiled-main.mjs), the profile written
 // to DIR when it stops. Never part of the test run.
 
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { dist, requireBuilt, scratchRepo } from './common.mjs';
@@ -34,6 +35,18 @@ const profDir = values['cpu-prof'];
 if (profDir !== undefined) process.env.GRITE_BENCH_PROF_DIR = profDir;
 const mainPath = profDir !== undefined ? new URL('./profiled-main.mjs', import.meta.url).pathname : undefined;
 
+/** CPU time of a process (all its threads, not its children) in ms, user and system, from /proc (Linux); NaN elsewhere. */
+function cpuMsOf(pid) {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    // utime and stime, in clock ticks (USER_HZ, 100 on Linux).
+    return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
+  } catch {
+    return { user: NaN, system: NaN };
+  }
+}
+
 const results = [];
 for (let run = 0; run < Number(values.runs); run++) {
   const repo = scratchRepo('grite-bench-writes-');
@@ -47,6 +60,8 @@ for (let run = 0; run < Number(values.runs); run++) {
       conns.push(c);
     }
     const load = loadavg()[0];
+    const daemonCpu0 = cpuMsOf(started.pid);
+    const selfCpu0 = process.cpuUsage();
     const end = Date.now() + seconds * 1000;
     const counts = await Promise.all(
       conns.map(async (c) => {
@@ -66,12 +81,18 @@ for (let run = 0; run < Number(values.runs); run++) {
         return acked;
       }),
     );
+    const daemonCpu1 = cpuMsOf(started.pid);
+    const selfCpu = process.cpuUsage(selfCpu0);
     for (const c of conns) c.dispose();
     await C.stopDaemon(repo.commonDir);
     const events = counts.reduce((a, b) => a + b, 0);
     results.push({
       events_per_s: Math.round(events / seconds),
       events,
+      // CPU per acknowledged event: the daemon (all its threads) and the 16 clients (this process).
+      daemon_user_cpu_us_per_event: Math.round(((daemonCpu1.user - daemonCpu0.user) * 1000) / events),
+      daemon_system_cpu_us_per_event: Math.round(((daemonCpu1.system - daemonCpu0.system) * 1000) / events),
+      clients_cpu_us_per_event: Math.round((selfCpu.user + selfCpu.system) / events),
       load_avg_1m: +load.toFixed(2),
     });
     process.stderr.write(`bench/daemon/writes: run ${run + 1}: ${JSON.stringify(results.at(-1))}\n`);
