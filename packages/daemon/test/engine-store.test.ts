@@ -162,12 +162,20 @@ describe('writes arriving together', () => {
 
   it('a retry sent while its first attempt is being appended writes its events once', async () => {
     const cmd = new IssueCreateT(Array.from(randomBytes(16)), h.ts(), 'Retried', '', [], ['u']);
-    const first = h.send(cmd);
-    // The first batch is taken for staging; the retry opens the next one, staged on its tip.
-    await new Promise((r) => setImmediate(r));
-    await new Promise((r) => setImmediate(r));
-    const second = h.send(cmd);
-    const [a, b] = await Promise.all([first, second]);
+    // The retry arrives while the first attempt's batch is being staged: it
+    // opens the next batch, staged on that one's tip without the events.
+    const store = (h.engine as unknown as { store: Store }).store;
+    const stageAppend = store.stageAppend.bind(store);
+    let second: Promise<IpcResponseT> | null = null;
+    store.stageAppend = async (events, parent) => {
+      if (second === null) {
+        second = h.send(cmd);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return stageAppend(events, parent);
+    };
+    const a = await h.send(cmd);
+    const b = await second!;
     expect(a.ok && b.ok).toBe(true);
     expect((a.result as IssueWriteResultT).eventId).toEqual((b.result as IssueWriteResultT).eventId);
     expect((await h.ok<DbStatsResultT>(new DbStatsT())).eventCount).toBe(2);
