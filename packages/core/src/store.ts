@@ -344,9 +344,10 @@ export class Store {
 
   /**
    * Replaces the view with the whole log from `head` (null: no log, an empty
-   * view). The log is read in batches (Wal.readLog) and the view stores each
-   * batch as it arrives (View.replaceAllFrom), while git reads the next; the
-   * view yields to the event loop and stays in one transaction throughout.
+   * view). The log is read in batches (Wal.readLog) and the view stores
+   * each batch as it arrives (View.replaceAllYielding), while git reads the
+   * next; the view yields to the event loop and stays in one transaction
+   * throughout.
    */
   private async loadAll(head: string | null): Promise<CatchUpResult> {
     const result: CatchUpResult = { commitsRead: 0, eventsApplied: 0, warnings: [] };
@@ -364,7 +365,7 @@ export class Store {
         yield events;
       }
     }
-    const r = await this.view.replaceAllFrom(batches(), () => ({ commits, walHead: head }));
+    const r = await this.view.replaceAllYielding(batches(), () => ({ commits, walHead: head }));
     result.commitsRead = commits.length;
     result.eventsApplied = r.eventsApplied;
     return result;

@@ -1,4 +1,4 @@
-// The view's bulk load fed batch by batch (View.replaceAllFrom, issue 3 of
+// The view's bulk load fed batch by batch (View.replaceAllYielding, issue 3 of
 // the tracker: the rebuild stores each batch of the log while git reads the
 // next): any batch order and repeated event ids give the view that applying
 // the same events incrementally gives; a failing source rolls back; a full
@@ -41,7 +41,7 @@ async function* batches(parts: readonly (readonly Event[])[]): AsyncGenerator<re
   }
 }
 
-describe('View.replaceAllFrom', () => {
+describe('View.replaceAllYielding', () => {
   it.each([1, 2, 3, 4])('batches in any order, ids repeated across and within batches: the incremental view (seed %i)', async (seed) => {
     const g = gen(seed);
     const set = randomEventSet(g, { issues: 30, events: 500 });
@@ -56,7 +56,7 @@ describe('View.replaceAllFrom', () => {
       const repeated = set.events.filter((_, i) => i % 10 === 0).map(cloneEvent);
       parts.push([...repeated, ...repeated.slice(0, 3)]);
       bulk.replaceAll(set.events.slice(0, 20), { walHead: 'a'.repeat(40) });
-      const r = await bulk.replaceAllFrom(batches(parts), () => ({ commits: ['c1', 'c2'], walHead: 'c'.repeat(40) }), 13);
+      const r = await bulk.replaceAllYielding(batches(parts), () => ({ commits: ['c1', 'c2'], walHead: 'c'.repeat(40) }), 13);
       expect(r.eventsApplied).toBe(incremental.stats().eventCount);
       expect(snapshot(bulk)).toBe(snapshot(incremental));
       expect(bulk.hasCommit('c2')).toBe(true);
@@ -80,7 +80,7 @@ describe('View.replaceAllFrom', () => {
         yield set.events.slice(40, 80);
         throw new Error('the log could not be read');
       }
-      await expect(v.replaceAllFrom(failing(), () => ({ walHead: 'b'.repeat(40) }))).rejects.toThrow(/could not be read/);
+      await expect(v.replaceAllYielding(failing(), () => ({ walHead: 'b'.repeat(40) }))).rejects.toThrow(/could not be read/);
       expect(snapshot(v)).toBe(before);
       expect(v.hasCommit('old')).toBe(true);
     } finally {

@@ -140,6 +140,19 @@ interface IssueGroup {
   events: Event[];
 }
 
+function isEventArray(events: readonly Event[] | AsyncIterable<readonly Event[]>): events is readonly Event[] {
+  return Array.isArray(events);
+}
+
+/** `events` in slices of `n`, with a yield to the event loop after each. */
+async function* slices(events: readonly Event[], n: number): AsyncGenerator<readonly Event[]> {
+  const size = Math.max(1, n);
+  for (let i = 0; i < events.length; i += size) {
+    yield events.slice(i, i + size);
+    await new Promise<void>((r) => setImmediate(r));
+  }
+}
+
 /** A bulk load in progress (View.bulkInsert, bulkProject, bulkFinish). */
 interface Bulk {
   /** Event rows stored (copies of one id included). */
@@ -370,40 +383,27 @@ export class View {
   }
 
   /**
-   * replaceAll, yielding to the event loop between slices of about
-   * `sliceEvents` events, so that a process serving requests keeps
-   * answering what does not need the view (Hello, heartbeats) while a large
-   * log loads. Same result as replaceAll; see replaceAllFrom.
+   * replaceAll, yielding to the event loop as it goes, so that a process
+   * serving requests keeps answering what does not need the view (Hello,
+   * heartbeats) while a large log loads. `events` is an array, or batches
+   * from an async source as they come (any order; an id seen twice counts
+   * once): each batch's event rows are stored when it arrives, so a caller
+   * reading the log (Store's rebuild) overlaps its reading with this
+   * storing. Once the events are in, `opts` (or what `opts()` returns then:
+   * the commits may be known only at the end) gives the commits and WAL head
+   * to record, the issues are projected in slices of whole issues (about
+   * `sliceEvents` events, an array's events too) with a yield after each,
+   * and the secondary indexes are built. One transaction, held open on this
+   * connection across the yields: other connections (other processes) see
+   * the old view until it commits, a failure (the source's too) rolls back
+   * to it, and this View refuses every other call (db_busy) until the
+   * promise settles. Callers run it where nothing else uses this View
+   * meanwhile (the Store's queue; the engine's exclusive lock). Same result
+   * as replaceAll.
    */
-  replaceAllYielding(events: readonly Event[], opts: ApplyOptions = {}, sliceEvents = 4000): Promise<ApplyResult> {
-    const n = Math.max(1, sliceEvents);
-    async function* slices(): AsyncGenerator<readonly Event[]> {
-      for (let i = 0; i < events.length; i += n) {
-        yield events.slice(i, i + n);
-        await new Promise<void>((r) => setImmediate(r));
-      }
-    }
-    return this.replaceAllFrom(slices(), () => opts, sliceEvents);
-  }
-
-  /**
-   * Empties the view and loads the events `source` yields, batch by batch as
-   * they come (any order; an id seen twice counts once): each batch's event
-   * rows are stored when it arrives, so a caller reading the log in another
-   * thread (Wal.readLog) overlaps its reading with this storing. Once the
-   * source ends, `opts()` gives the commits and WAL head to record, the
-   * issues are projected in slices of whole issues (about `sliceEvents`
-   * events) with a yield to the event loop after each, and the secondary
-   * indexes are built. One transaction, held open on this connection across
-   * the yields: other connections (other processes) see the old view until
-   * it commits, a failure (the source's too) rolls back to it, and this View
-   * refuses every other call (db_busy) until the promise settles. Callers
-   * run it where nothing else uses this View meanwhile (the Store's queue;
-   * the engine's exclusive lock).
-   */
-  async replaceAllFrom(
-    source: AsyncIterable<readonly Event[]>,
-    opts: () => ApplyOptions,
+  async replaceAllYielding(
+    events: readonly Event[] | AsyncIterable<readonly Event[]>,
+    opts: ApplyOptions | (() => ApplyOptions) = {},
     sliceEvents = 4000,
   ): Promise<ApplyResult> {
     this.checkOpen();
@@ -415,7 +415,7 @@ export class View {
       open = true;
       this.bulkBegin();
       const bulk = newBulk();
-      for await (const batch of source) {
+      for await (const batch of isEventArray(events) ? slices(events, sliceEvents) : events) {
         if (this.closed) throw new GriteError('internal_error', 'the view was closed during a rebuild');
         this.bulkInsert(batch, bulk);
       }
@@ -430,7 +430,7 @@ export class View {
         await new Promise<void>((r) => setImmediate(r));
         if (this.closed) throw new GriteError('internal_error', 'the view was closed during a rebuild');
       }
-      const o = opts();
+      const o = typeof opts === 'function' ? opts() : opts;
       this.bulkFinish(bulk);
       this.recordProgress(o.commits ?? [], o.walHead ?? null);
       this.db.exec('COMMIT');
