@@ -48,60 +48,63 @@ function cpuMsOf(pid) {
 }
 
 const results = [];
-for (let run = 0; run < Number(values.runs); run++) {
-  const repo = scratchRepo('grite-bench-writes-');
-  try {
-    const started = await C.startDaemon(repo.commonDir, { idleTimeoutS: 0, timeoutMs: 20_000, ...(mainPath ? { mainPath } : {}) });
-    if (!started) throw new Error('could not start a daemon');
-    const conns = [];
-    for (let i = 0; i < W; i++) {
-      const c = await C.connectOrSpawn({ commonDir: repo.commonDir, spawn: false, build: C.currentBuild(), timeoutMs: 5_000 });
-      if (!c) throw new Error('could not connect');
-      conns.push(c);
-    }
-    const load = loadavg()[0];
-    const daemonCpu0 = cpuMsOf(started.pid);
-    const selfCpu0 = process.cpuUsage();
-    const end = Date.now() + seconds * 1000;
-    const counts = await Promise.all(
-      conns.map(async (c) => {
-        const a = randomBytes(16);
-        let acked = 0;
-        for (let n = 0; Date.now() < end; n++) {
-          const resp = await c.request(
-            P.encodeRequest({
-              repo: repo.commonDir,
-              actorId: a,
-              command: new P.IssueCreateT(Array.from(randomBytes(16)), BigInt(Date.now()), `bench ${n}`, 'body', [], []),
-            }),
-          );
-          if (!resp.ok()) throw new Error(`write failed: ${resp.error()?.code()} ${resp.error()?.message()}`);
-          acked++;
-        }
-        return acked;
-      }),
-    );
-    const daemonCpu1 = cpuMsOf(started.pid);
-    const selfCpu = process.cpuUsage(selfCpu0);
-    for (const c of conns) c.dispose();
-    await C.stopDaemon(repo.commonDir);
-    const events = counts.reduce((a, b) => a + b, 0);
-    results.push({
-      events_per_s: Math.round(events / seconds),
-      events,
-      // CPU per acknowledged event: the daemon (all its threads) and the 16 clients (this process).
-      daemon_user_cpu_us_per_event: Math.round(((daemonCpu1.user - daemonCpu0.user) * 1000) / events),
-      daemon_system_cpu_us_per_event: Math.round(((daemonCpu1.system - daemonCpu0.system) * 1000) / events),
-      clients_cpu_us_per_event: Math.round((selfCpu.user + selfCpu.system) / events),
-      load_avg_1m: +load.toFixed(2),
-    });
-    process.stderr.write(`bench/daemon/writes: run ${run + 1}: ${JSON.stringify(results.at(-1))}\n`);
-  } finally {
+try {
+  for (let run = 0; run < Number(values.runs); run++) {
+    const repo = scratchRepo('grite-bench-writes-');
     try {
+      const started = await C.startDaemon(repo.commonDir, { idleTimeoutS: 0, timeoutMs: 20_000, ...(mainPath ? { mainPath } : {}) });
+      if (!started) throw new Error('could not start a daemon');
+      const conns = [];
+      for (let i = 0; i < W; i++) {
+        const c = await C.connectOrSpawn({ commonDir: repo.commonDir, spawn: false, build: C.currentBuild(), timeoutMs: 5_000 });
+        if (!c) throw new Error('could not connect');
+        conns.push(c);
+      }
+      const load = loadavg()[0];
+      const daemonCpu0 = cpuMsOf(started.pid);
+      const selfCpu0 = process.cpuUsage();
+      const end = Date.now() + seconds * 1000;
+      const counts = await Promise.all(
+        conns.map(async (c) => {
+          const a = randomBytes(16);
+          let acked = 0;
+          for (let n = 0; Date.now() < end; n++) {
+            const resp = await c.request(
+              P.encodeRequest({
+                repo: repo.commonDir,
+                actorId: a,
+                command: new P.IssueCreateT(Array.from(randomBytes(16)), BigInt(Date.now()), `bench ${n}`, 'body', [], []),
+              }),
+            );
+            if (!resp.ok()) throw new Error(`write failed: ${resp.error()?.code()} ${resp.error()?.message()}`);
+            acked++;
+          }
+          return acked;
+        }),
+      );
+      const daemonCpu1 = cpuMsOf(started.pid);
+      const selfCpu = process.cpuUsage(selfCpu0);
+      for (const c of conns) c.dispose();
       await C.stopDaemon(repo.commonDir);
-    } catch {}
-    rmSync(repo.dir, { recursive: true, force: true });
+      const events = counts.reduce((a, b) => a + b, 0);
+      results.push({
+        events_per_s: Math.round(events / seconds),
+        events,
+        // CPU per acknowledged event: the daemon (all its threads) and the 16 clients (this process).
+        daemon_user_cpu_us_per_event: Math.round(((daemonCpu1.user - daemonCpu0.user) * 1000) / events),
+        daemon_system_cpu_us_per_event: Math.round(((daemonCpu1.system - daemonCpu0.system) * 1000) / events),
+        clients_cpu_us_per_event: Math.round((selfCpu.user + selfCpu.system) / events),
+        load_avg_1m: +load.toFixed(2),
+      });
+      process.stderr.write(`bench/daemon/writes: run ${run + 1}: ${JSON.stringify(results.at(-1))}\n`);
+    } finally {
+      try {
+        await C.stopDaemon(repo.commonDir);
+      } catch {}
+      rmSync(repo.dir, { recursive: true, force: true });
+    }
   }
+} finally {
+  rmSync(xdg, { recursive: true, force: true });
 }
-rmSync(xdg, { recursive: true, force: true });
 console.log(JSON.stringify({ clients: W, seconds, runs: results }, null, 2));
