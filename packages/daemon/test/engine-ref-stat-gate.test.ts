@@ -90,3 +90,70 @@ describe('RefStatGate.pinOwnWrite', () => {
     expect(g.unmoved()).toBe(false);
   });
 });
+
+/** Makes the ref file look older than the racy window, as a ref left alone for a while is. */
+function age(path: string): void {
+  const old = new Date(Date.now() - 60_000);
+  utimesSync(path, old, old);
+}
+
+describe('RefStatGate.trust (a settled stat, confirmed by the watch)', () => {
+  it('holds the loose ref: unmoved while it stands, a move once a file is renamed over it', async () => {
+    moveRef(HEAD_A);
+    age(refPath);
+    // ctime cannot be set back: wait out the racy window instead.
+    await new Promise((r) => setTimeout(r, 150));
+    const g = gate();
+    const s = g.sample();
+    expect(s.settled).toBe(true);
+    g.trust(s);
+    expect(g.unmoved()).toBe(true);
+    expect(g.unmoved()).toBe(true);
+    moveRef(HEAD_A); // same content and size: still another file
+    expect(g.unmoved()).toBe(false);
+  });
+
+  it('sees a ref rewritten in place (size or times change) and a ref deleted', async () => {
+    moveRef(HEAD_A);
+    age(refPath);
+    await new Promise((r) => setTimeout(r, 150));
+    const g = gate();
+    g.trust(g.sample());
+    expect(g.unmoved()).toBe(true);
+    writeFileSync(refPath, `${HEAD_B}\n`); // in place: same inode
+    expect(g.unmoved()).toBe(false);
+
+    age(refPath);
+    await new Promise((r) => setTimeout(r, 150));
+    g.trust(g.sample());
+    expect(g.unmoved()).toBe(true);
+    rmSync(refPath);
+    expect(g.unmoved()).toBe(false);
+  });
+
+  it('trusts nothing when the stat is too young or the file changed between sample and trust', () => {
+    moveRef(HEAD_A);
+    const g = gate();
+    g.trust(g.sample()); // written just now: not settled
+    expect(g.unmoved()).toBe(false);
+    age(refPath);
+    const stale = { key: g.sample(false).key, settled: true };
+    moveRef(HEAD_B);
+    g.trust(stale);
+    expect(g.unmoved()).toBe(false);
+  });
+
+  it('with no loose ref, trusts packed-refs by path', async () => {
+    writeFileSync(join(commonDir, 'packed-refs'), `# pack-refs with: peeled fully-peeled sorted \n${HEAD_A} refs/grite/wal\n`);
+    age(join(commonDir, 'packed-refs'));
+    await new Promise((r) => setTimeout(r, 150));
+    const g = gate();
+    const s = g.sample();
+    expect(s.settled).toBe(true);
+    g.trust(s);
+    expect(g.unmoved()).toBe(true);
+    writeFileSync(join(commonDir, 'packed-refs.new'), `# pack-refs with: peeled fully-peeled sorted \n${HEAD_B} refs/grite/wal\n`);
+    renameSync(join(commonDir, 'packed-refs.new'), join(commonDir, 'packed-refs'));
+    expect(g.unmoved()).toBe(false);
+  });
+});

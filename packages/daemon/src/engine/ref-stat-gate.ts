@@ -16,14 +16,18 @@
  * check falls through to the watch. Anything that marks or
  * forgets the watch's state resets the gate.
  *
- * After this process moved the ref itself (`pinOwnWrite`), the gate need not
- * wait for the file to age: it opens the loose ref, reads the head it wrote
- * there through that descriptor, and keeps the descriptor open. While a file
- * is open its inode cannot be freed, so no other file can get it: a stat of
- * the path equal to that file's is exact, at once (git never rewrites a ref
- * file in place; it renames a new one over it). Under a steady stream of
- * writes the ref is always younger than RACY_MS, so without this every
- * request would go through the watch.
+ * The gate then holds the loose ref open: after this process moved the ref
+ * itself (`pinOwnWrite`: it reads the head it wrote through the descriptor,
+ * so it need not wait for the file to age), and whenever it trusts a stat of
+ * a loose ref. Each check is then one `fstat` of that descriptor, with no
+ * path to walk: git never rewrites a ref file in place but renames a new one
+ * over it (or deletes it, when packing refs), which leaves the held file with
+ * no link (`nlink` 0); an in-place rewrite by some other tool changes its
+ * size or times. While the file is held its inode cannot be freed, so no
+ * other file can take it. (A file moved away by hand, with another put in
+ * its place, would go unseen: nothing that writes refs does that.) Under a
+ * steady stream of writes the ref is always younger than RACY_MS, so without
+ * pinning every request would go through the watch.
  */
 import { close, closeSync, fstatSync, openSync, readSync, statSync, type BigIntStats } from 'node:fs';
 import { join } from 'node:path';
@@ -43,10 +47,10 @@ export class RefStatGate {
   private readonly packed: string;
   private readonly tablesList: string;
   private trusted: string | null = null;
-  /** The descriptor held on the loose ref this process wrote (pinOwnWrite), or -1. */
+  /** The descriptor held on the trusted loose ref, or -1. */
   private pinned = -1;
-  /** That file's inode and times, compared as numbers (no BigInt, no key string: this runs on every request). */
-  private pinnedStat: { ino: number; size: number; mtimeMs: number; ctimeMs: number } | null = null;
+  /** That file's size and times, compared as numbers (no BigInt, no key string: this runs on every request). */
+  private pinnedStat: { size: number; mtimeMs: number; ctimeMs: number } | null = null;
 
   constructor(commonDir: string) {
     this.loose = join(commonDir, ...WAL_REF.split('/'));
@@ -54,13 +58,13 @@ export class RefStatGate {
     this.tablesList = join(commonDir, 'reftable', 'tables.list');
   }
 
-  /** True when the ref surely did not move since the stat last trusted. One stat when the loose ref exists. */
+  /** True when the ref surely did not move since the stat last trusted: one fstat while a loose ref is held, else one stat. */
   unmoved(): boolean {
     if (this.trusted === null) return false;
     const p = this.pinnedStat;
     if (p !== null) {
-      const s = statSync(this.loose, { throwIfNoEntry: false });
-      return s !== undefined && s.ino === p.ino && s.size === p.size && s.mtimeMs === p.mtimeMs && s.ctimeMs === p.ctimeMs;
+      const s = fstatSync(this.pinned);
+      return s.nlink > 0 && s.size === p.size && s.mtimeMs === p.mtimeMs && s.ctimeMs === p.ctimeMs;
     }
     return this.sample(false).key === this.trusted;
   }
@@ -83,7 +87,31 @@ export class RefStatGate {
   /** After the watch found the ref unmoved, with `s` taken before it looked. */
   trust(s: RefStatSample): void {
     this.reset();
-    this.trusted = s.settled ? s.key : null;
+    if (!s.settled) return;
+    if (s.key.startsWith('-')) {
+      // No loose ref: packed-refs or reftable, checked by path.
+      this.trusted = s.key;
+      return;
+    }
+    let fd = -1;
+    try {
+      fd = openSync(this.loose, 'r');
+      // The file opened must be the one the sample saw.
+      if (statKey(fstatSync(fd, { bigint: true })) !== s.key) return;
+      this.hold(fd, s.key);
+      fd = -1;
+    } catch {
+      // Gone meanwhile: nothing trusted.
+    } finally {
+      if (fd >= 0) closeSync(fd);
+    }
+  }
+
+  private hold(fd: number, key: string): void {
+    const st = fstatSync(fd);
+    this.trusted = key;
+    this.pinnedStat = { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs };
+    this.pinned = fd;
   }
 
   /**
@@ -105,10 +133,7 @@ export class RefStatGate {
         n += r;
       }
       if (buf.toString('latin1', 0, n).trim() !== walHead) return false;
-      const st = fstatSync(fd);
-      this.trusted = statKey(fstatSync(fd, { bigint: true }));
-      this.pinnedStat = { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs };
-      this.pinned = fd;
+      this.hold(fd, statKey(fstatSync(fd, { bigint: true })));
       fd = -1;
       return true;
     } catch {
