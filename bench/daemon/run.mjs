@@ -8,7 +8,8 @@
 //    the same response bytes and does nothing else (echo-server.mjs); and
 //    Hello, which the daemon's server answers without the engine, to tell
 //    the server's share from the engine's. Both servers are separate
-//    processes; p50/p99 over interleaved blocks, then throughput with 16
+//    processes; p50/p99 back to back and one request at a time (see below),
+//    then throughput with 16
 //    requests in flight.
 // 2. Writes: acknowledged events/s from 16 long-lived protocol connections
 //    writing IssueCreate through one daemon, against 16 processes each
@@ -158,22 +159,38 @@ try {
   // server's own share of a round trip.
   const hello = () => conn.request(P.encodeRequest({ repo: repo.commonDir, command: new P.HelloT(P.SCHEMA_VERSION, 'bench') }));
 
-  const blocks = quick ? 5 : 20;
-  const per = 200;
+  // Two ways, each with the three kinds interleaved so that the machine's
+  // noise falls on all alike (long blocks of one kind were seen to differ by
+  // 3x from one block to the next here):
+  // - back to back: short blocks of each kind in turn (the first few of a
+  //   block dropped: they pay for waking the other process), both processes
+  //   staying busy, as under a stream of requests;
+  // - one at a time: one request of each kind in turn, so that every
+  //   request finds its server idle, as an agent's occasional call does.
   await timeSequential(show, 500);
   await timeSequential(hello, 500);
   await timeSequential(rawShow, 500);
-  const d = [];
-  const h = [];
-  const r = [];
-  for (let b = 0; b < blocks; b++) {
-    d.push(...(await timeSequential(show, per)));
-    h.push(...(await timeSequential(hello, per)));
-    r.push(...(await timeSequential(rawShow, per)));
+  const kinds = () => [
+    [show, []],
+    [hello, []],
+    [rawShow, []],
+  ];
+  const b2b = kinds();
+  for (let i = 0; i < (quick ? 40 : 160); i++) {
+    for (let k = 0; k < 3; k++) {
+      const [fn, into] = b2b[(i + k) % 3];
+      into.push(...(await timeSequential(fn, 25)).slice(5));
+    }
   }
-  const ds = summary(d);
-  const hs = summary(h);
-  const rs = summary(r);
+  const single = kinds();
+  for (let i = 0; i < (quick ? 1000 : 4000); i++) {
+    for (let k = 0; k < 3; k++) {
+      const [fn, into] = single[(i + k) % 3];
+      into.push(...(await timeSequential(fn, 1)));
+    }
+  }
+  const [ds, hs, rs] = b2b.map(([, xs]) => summary(xs));
+  const [ds1, hs1, rs1] = single.map(([, xs]) => summary(xs));
   const tputMs = quick ? 1000 : 3000;
   const dT = await throughput(show, 16, tputMs);
   const hT = await throughput(hello, 16, tputMs);
@@ -187,6 +204,13 @@ try {
     ratio_p99: +(ds.p99_us / rs.p99_us).toFixed(2),
     ratio_throughput: +(rT / dT).toFixed(2),
     hello_ratio_p50: +(hs.p50_us / rs.p50_us).toFixed(2),
+    one_at_a_time: {
+      daemon_issue_show: ds1,
+      daemon_hello_no_engine: hs1,
+      raw_echo: rs1,
+      ratio_p50: +(ds1.p50_us / rs1.p50_us).toFixed(2),
+      hello_ratio_p50: +(hs1.p50_us / rs1.p50_us).toFixed(2),
+    },
   };
   conn.dispose();
 
