@@ -2,7 +2,8 @@
  * Rebuilding the view from the refs: from the whole WAL, or from a snapshot
  * plus the commits after it (log.ts), which gives the same event set and so
  * the same view (the projection is a function of the set). The view is
- * replaced in one transaction: readers see the old view until it commits.
+ * replaced in one transaction, loaded in slices that yield to the event
+ * loop: readers see the old view until it commits.
  *
  * The caller must hold the store exclusively (the engine runs rebuild under
  * its write lock): this does not go through the store's own queue.
@@ -46,7 +47,9 @@ export async function rebuildView(store: Store, opts: RebuildViewOptions = {}): 
     fromSnapshot: opts.fromSnapshot ?? false,
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   });
-  store.view.replaceAll(load.events, { commits: load.commits, walHead: load.head });
+  // In slices with turns of the event loop between them: a daemon keeps
+  // answering while it rebuilds (one transaction all the same).
+  await store.view.replaceAllYielding(load.events, { commits: load.commits, walHead: load.head });
   const eventCount = store.view.stats().eventCount;
   markRebuilt(store.view.path, eventCount);
   return {
