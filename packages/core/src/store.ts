@@ -43,7 +43,6 @@ import { GriteError } from './errors.js';
 import type { Event } from './event.js';
 import { toHex } from './codec/hex.js';
 import { Wal, casRef, type WalOptions, type WalWalkEntry } from './git/index.js';
-import { consolidatePacks } from './git/pack-writer.js';
 import { resolveRepo } from './repo/index.js';
 import { View, type ViewOptions } from './view/index.js';
 
@@ -110,9 +109,6 @@ export class Store {
   private closed = false;
   /** fsync the ref in commitStaged (the WAL's option). */
   private readonly fsync: boolean;
-  /** Packs that start a consolidation after commitStaged (the WAL's packConsolidate option). */
-  private readonly packConsolidate: number | false;
-  private consolidating: Promise<unknown> | null = null;
 
   private constructor(commonDir: string, wal: Wal, view: View, walOpts: WalOptions) {
     this.commonDir = commonDir;
@@ -120,7 +116,6 @@ export class Store {
     this.wal = wal;
     this.view = view;
     this.fsync = walOpts.fsync ?? true;
-    this.packConsolidate = walOpts.packConsolidate ?? 64;
   }
 
   /** Resolves the repository, opens the WAL and the view, and catches up. */
@@ -311,20 +306,9 @@ export class Store {
       const onBase = this.view.walHead() === staged.parent;
       this.view.apply(staged.events, { commits: [staged.tip], walHead: onBase ? staged.tip : undefined });
     });
-    this.maybeConsolidate();
+    // The same background packing as after the WAL's own appends (one run at a time).
+    this.wal.maybePack();
     return { walHead: staged.tip, written: staged.events };
-  }
-
-  /** As the WAL does after its own appends: small packs rolled up in the background, one run at a time. */
-  private maybeConsolidate(): void {
-    if (this.consolidating !== null || this.packConsolidate === false) return;
-    this.consolidating = consolidatePacks(this.commonDir, this.packConsolidate)
-      .catch((e: unknown) => {
-        this.wal.lastPackError = e;
-      })
-      .finally(() => {
-        this.consolidating = null;
-      });
   }
 
   /**
@@ -376,7 +360,6 @@ export class Store {
     if (this.closed) return;
     this.closed = true;
     await this.queue;
-    await this.consolidating;
     await this.wal.close();
     this.view.close();
   }

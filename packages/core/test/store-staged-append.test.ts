@@ -112,3 +112,22 @@ describe('stageAppend and commitStaged', () => {
     expect(await logTitles()).toEqual(['zero']);
   });
 });
+
+describe('packing after staged commits', () => {
+  it('rolls the small packs of staged commits up in the background, as after appends', async () => {
+    const s = await Store.open({ commonDir: gitDir, wal: { packMinCommits: 1, packConsolidate: 4 } });
+    let parent: string | null = null;
+    for (let i = 0; i < 12; i++) {
+      const staged = (await s.stageAppend([created(1, `t${i}`)], parent))!;
+      expect(await s.commitStaged(staged)).not.toBeNull();
+      parent = staged.tip;
+    }
+    await s.close(); // waits for the background repack
+    const packs = git('count-objects', '-v')
+      .split('\n')
+      .find((l) => l.startsWith('packs:'))!;
+    // One pack a batch without roll-ups: 12.
+    expect(Number(packs.split(':')[1])).toBeLessThan(12);
+    expect(await logTitles()).toEqual(Array.from({ length: 12 }, (_, i) => `t${i}`));
+  });
+});

@@ -321,7 +321,12 @@ export class Wal {
     }
   }
 
-  private maybePack(): void {
+  /**
+   * After the ref moved to commits written by writeCommits (append calls it
+   * itself; Store.commitStaged moves the ref on its own): packs loose objects
+   * or rolls small packs up in the background, one run at a time per Wal.
+   */
+  maybePack(): void {
     if (this.packing) return;
     if (this.packWritten && this.packConsolidate !== false) {
       this.packWritten = false;
