@@ -30,7 +30,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
-const BIN = join(root, 'packages', 'cli', 'bin', 'run.js');
+const BIN = join(root, 'packages', 'cli', 'bin', 'run.cjs');
 const quick = process.argv.includes('--quick');
 const N = quick ? 1_000 : 10_000;
 const BLOCK = quick ? 100 : 500;
