@@ -45,10 +45,10 @@ const keepModuleUrls = {
 // - `require()` (oclif and its CommonJS dependencies) gets a Proxy: every
 //   bundled use reads a property when it calls it, or destructures.
 // - `import` (our ES modules) gets one forwarding function per function the
-//   module exports, listed from the real module at build time (the same Node
-//   major runs the bundle: bin/run.cjs loads it only on a matching version).
-//   A named import of anything that is not a function has no stand-in, so the
-//   build fails instead of misbehaving.
+//   module exports, listed from the real module by the Node that builds the
+//   bundle (a function another Node lacks fails when called, as a direct
+//   import of it would). A named import of anything that is not a function
+//   has no stand-in, so the build fails instead of misbehaving.
 export const LAZY_BUILTINS = ['crypto', 'readline', 'os', 'tty', 'fs/promises'];
 const requireNode = createRequire(import.meta.url);
 const IDENT = /^[A-Za-z_$][\w$]*$/;
