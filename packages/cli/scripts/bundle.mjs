@@ -53,13 +53,19 @@ export const LAZY_BUILTINS = ['crypto', 'readline', 'os', 'tty', 'fs/promises'];
 const requireNode = createRequire(import.meta.url);
 const IDENT = /^[A-Za-z_$][\w$]*$/;
 
-function lazyCjs(name) {
+/** A CommonJS module standing in for `specifier`: the real one is required on first use of its exports. */
+function lazyProxy(specifier) {
   return `let real;
-const load = () => (real ??= require(${JSON.stringify(`node:${name}`)}));
+const load = () => (real ??= require(${JSON.stringify(specifier)}));
 module.exports = new Proxy({}, {
   get: (_, k) => load()[k],
   has: (_, k) => k in load(),
   set: (_, k, v) => ((load()[k] = v), true),
+  ownKeys: () => Reflect.ownKeys(load()),
+  getOwnPropertyDescriptor: (_, k) => {
+    const d = Reflect.getOwnPropertyDescriptor(load(), k);
+    return d && { ...d, configurable: true };
+  },
 });`;
 }
 
@@ -88,7 +94,7 @@ const lazyBuiltins = {
     });
     b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => {
       const [name, kind] = args.path.split('#');
-      return { loader: 'js', contents: kind === 'cjs' ? lazyCjs(name) : lazyEsm(name) };
+      return { loader: 'js', contents: kind === 'cjs' ? lazyProxy(`node:${name}`) : lazyEsm(name) };
     });
   },
 };
@@ -112,17 +118,7 @@ const lazyOclif = {
     b.onLoad({ filter: /.*/, namespace: 'lazy-oclif' }, (args) => ({
       loader: 'js',
       resolveDir: dirname(args.path),
-      contents: `let real;
-const load = () => (real ??= require(${JSON.stringify(args.path)}));
-module.exports = new Proxy({}, {
-  get: (_, k) => load()[k],
-  has: (_, k) => k in load(),
-  ownKeys: () => Reflect.ownKeys(load()),
-  getOwnPropertyDescriptor: (_, k) => {
-    const d = Reflect.getOwnPropertyDescriptor(load(), k);
-    return d && { ...d, configurable: true };
-  },
-});`,
+      contents: lazyProxy(args.path),
     }));
   },
 };
