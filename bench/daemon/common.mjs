@@ -2,6 +2,7 @@
 // a scratch repository, percentiles. Plain node; run `pnpm build` first.
 
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -45,4 +46,31 @@ export function summary(samplesMs) {
 
 export function nowMs() {
   return Number(process.hrtime.bigint()) / 1e6;
+}
+
+/**
+ * Writes IssueCreate through each connection, one request in flight on each,
+ * until `seconds` have passed; resolves with the acknowledged count of each.
+ * `P` is the protocol module.
+ */
+export function writeFor(P, conns, commonDir, seconds) {
+  const end = Date.now() + seconds * 1000;
+  return Promise.all(
+    conns.map(async (c) => {
+      const actorId = randomBytes(16);
+      let acked = 0;
+      for (let n = 0; Date.now() < end; n++) {
+        const resp = await c.request(
+          P.encodeRequest({
+            repo: commonDir,
+            actorId,
+            command: new P.IssueCreateT(Array.from(randomBytes(16)), BigInt(Date.now()), `bench ${n}`, 'body', [], []),
+          }),
+        );
+        if (!resp.ok()) throw new Error(`write failed: ${resp.error()?.code()} ${resp.error()?.message()}`);
+        acked++;
+      }
+      return acked;
+    }),
+  );
 }

@@ -24,7 +24,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { dist, nowMs, requireBuilt, scratchRepo, summary } from './common.mjs';
+import { dist, nowMs, requireBuilt, scratchRepo, summary, writeFor } from './common.mjs';
 
 requireBuilt();
 const quick = process.argv.includes('--quick');
@@ -227,25 +227,7 @@ try {
     if (!c) throw new Error('could not connect');
     conns.push(c);
   }
-  const end = Date.now() + seconds * 1000;
-  const counts = await Promise.all(
-    conns.map(async (c) => {
-      const a = randomBytes(16);
-      let acked = 0;
-      for (let n = 0; Date.now() < end; n++) {
-        const resp = await c.request(
-          P.encodeRequest({
-            repo: wrepo.commonDir,
-            actorId: a,
-            command: new P.IssueCreateT(Array.from(randomBytes(16)), BigInt(Date.now()), `bench ${n}`, 'body', [], []),
-          }),
-        );
-        if (!resp.ok()) throw new Error(`write failed: ${resp.error()?.code()} ${resp.error()?.message()}`);
-        acked++;
-      }
-      return acked;
-    }),
-  );
+  const counts = await writeFor(P, conns, wrepo.commonDir, seconds);
   for (const c of conns) c.dispose();
   const viaDaemon = counts.reduce((a, b) => a + b, 0) / seconds;
 

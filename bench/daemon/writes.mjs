@@ -9,11 +9,10 @@
 // daemon under the V8 CPU profiler (profiled-main.mjs), the profile written
 // to DIR when it stops. Never part of the test run.
 
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { dist, requireBuilt, scratchRepo } from './common.mjs';
+import { dist, requireBuilt, scratchRepo, writeFor } from './common.mjs';
 
 requireBuilt();
 const { values } = parseArgs({
@@ -63,25 +62,7 @@ try {
       const load = loadavg()[0];
       const daemonCpu0 = cpuMsOf(started.pid);
       const selfCpu0 = process.cpuUsage();
-      const end = Date.now() + seconds * 1000;
-      const counts = await Promise.all(
-        conns.map(async (c) => {
-          const a = randomBytes(16);
-          let acked = 0;
-          for (let n = 0; Date.now() < end; n++) {
-            const resp = await c.request(
-              P.encodeRequest({
-                repo: repo.commonDir,
-                actorId: a,
-                command: new P.IssueCreateT(Array.from(randomBytes(16)), BigInt(Date.now()), `bench ${n}`, 'body', [], []),
-              }),
-            );
-            if (!resp.ok()) throw new Error(`write failed: ${resp.error()?.code()} ${resp.error()?.message()}`);
-            acked++;
-          }
-          return acked;
-        }),
-      );
+      const counts = await writeFor(P, conns, repo.commonDir, seconds);
       const daemonCpu1 = cpuMsOf(started.pid);
       const selfCpu = process.cpuUsage(selfCpu0);
       for (const c of conns) c.dispose();

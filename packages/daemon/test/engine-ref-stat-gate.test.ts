@@ -97,16 +97,25 @@ function age(path: string): void {
   utimesSync(path, old, old);
 }
 
+/**
+ * A gate trusting `path` as it stands, once the file is older than the racy
+ * window: its mtime is set back, and as ctime cannot be, the racy window is
+ * waited out.
+ */
+async function trustedGate(path: string): Promise<RefStatGate> {
+  age(path);
+  await new Promise((r) => setTimeout(r, 150));
+  const g = gate();
+  const s = g.sample();
+  expect(s.settled).toBe(true);
+  g.trust(s);
+  return g;
+}
+
 describe('RefStatGate.trust (a settled stat, confirmed by the watch)', () => {
   it('holds the loose ref: unmoved while it stands, a move once a file is renamed over it', async () => {
     moveRef(HEAD_A);
-    age(refPath);
-    // ctime cannot be set back: wait out the racy window instead.
-    await new Promise((r) => setTimeout(r, 150));
-    const g = gate();
-    const s = g.sample();
-    expect(s.settled).toBe(true);
-    g.trust(s);
+    const g = await trustedGate(refPath);
     expect(g.unmoved()).toBe(true);
     expect(g.unmoved()).toBe(true);
     moveRef(HEAD_A); // same content and size: still another file
@@ -115,20 +124,15 @@ describe('RefStatGate.trust (a settled stat, confirmed by the watch)', () => {
 
   it('sees a ref rewritten in place (size or times change) and a ref deleted', async () => {
     moveRef(HEAD_A);
-    age(refPath);
-    await new Promise((r) => setTimeout(r, 150));
-    const g = gate();
-    g.trust(g.sample());
+    const g = await trustedGate(refPath);
     expect(g.unmoved()).toBe(true);
     writeFileSync(refPath, `${HEAD_B}\n`); // in place: same inode
     expect(g.unmoved()).toBe(false);
 
-    age(refPath);
-    await new Promise((r) => setTimeout(r, 150));
-    g.trust(g.sample());
-    expect(g.unmoved()).toBe(true);
+    const again = await trustedGate(refPath);
+    expect(again.unmoved()).toBe(true);
     rmSync(refPath);
-    expect(g.unmoved()).toBe(false);
+    expect(again.unmoved()).toBe(false);
   });
 
   it('trusts nothing when the stat is too young or the file changed between sample and trust', () => {
@@ -145,12 +149,7 @@ describe('RefStatGate.trust (a settled stat, confirmed by the watch)', () => {
 
   it('with no loose ref, trusts packed-refs by path', async () => {
     writeFileSync(join(commonDir, 'packed-refs'), `# pack-refs with: peeled fully-peeled sorted \n${HEAD_A} refs/grite/wal\n`);
-    age(join(commonDir, 'packed-refs'));
-    await new Promise((r) => setTimeout(r, 150));
-    const g = gate();
-    const s = g.sample();
-    expect(s.settled).toBe(true);
-    g.trust(s);
+    const g = await trustedGate(join(commonDir, 'packed-refs'));
     expect(g.unmoved()).toBe(true);
     writeFileSync(join(commonDir, 'packed-refs.new'), `# pack-refs with: peeled fully-peeled sorted \n${HEAD_B} refs/grite/wal\n`);
     renameSync(join(commonDir, 'packed-refs.new'), join(commonDir, 'packed-refs'));
