@@ -11,12 +11,14 @@
  * the `len` input bytes and leaves the digest in h[0..32).
  */
 
-const IV = [
+/** The BLAKE2b IV (the SHA-512 IV), as 64-bit words. */
+export const IV: readonly bigint[] = [
   0x6a09e667f3bcc908n, 0xbb67ae8584caa73bn, 0x3c6ef372fe94f82bn, 0xa54ff53a5f1d36f1n,
   0x510e527fade682d1n, 0x9b05688c2b3e6c1fn, 0x1f83d9abfb41bd6bn, 0x5be0cd19137e2179n,
 ];
 
-const SIGMA = [
+/** The message schedule, one row a round (rounds 10 and 11 repeat rows 0 and 1). */
+export const SIGMA: readonly (readonly number[])[] = [
   [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
   [14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3],
   [11, 8, 12, 0, 5, 2, 15, 13, 10, 14, 3, 6, 7, 1, 9, 4],
