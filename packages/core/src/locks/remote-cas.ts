@@ -21,20 +21,7 @@ import { LOCK_REF_PREFIX } from './resource.js';
 
 /** Fetch every lock ref of `remote` into refs/grite-remotes/<remote>/locks/. */
 export async function fetchRemoteLocks(commonGitDir: string, remote: RemoteInfo, timeoutMs: number): Promise<void> {
-  await fetchWithRetry(
-    commonGitDir,
-    [
-      '--quiet',
-      '--no-tags',
-      '--no-write-fetch-head',
-      '--no-recurse-submodules',
-      '--no-auto-gc',
-      '--prune',
-      remote.name,
-      `+${LOCK_REF_PREFIX}*:${trackingRef(remote.name, 'locks/')}*`,
-    ],
-    { timeoutMs, remote },
-  );
+  await fetchWithRetry(commonGitDir, remote, [`+${LOCK_REF_PREFIX}*:${trackingRef(remote.name, 'locks/')}*`], { timeoutMs });
 }
 
 /** Refusals that mean "someone else moved the ref first": read again and retry. */

@@ -307,18 +307,35 @@ function checkTrackingName(name: string): void {
 }
 
 /**
- * `git fetch` with `args` (after "fetch"), tried again up to twice when it
- * failed only because another process held a local ref's lock (two fetches
- * into the same repository at once).
+ * `git fetch` of `refspecs` from `remote`, quietly: no tags, no FETCH_HEAD,
+ * no submodules, refs the remote deleted pruned, and no automatic gc unless
+ * `autoGc`. Tried again up to twice when it failed only because another
+ * process held a local ref's lock (two fetches into the same repository at
+ * once).
  */
-export async function fetchWithRetry(commonGitDir: string, args: readonly string[], opts: RemoteGitOptions): Promise<void> {
+export async function fetchWithRetry(
+  commonGitDir: string,
+  remote: RemoteInfo,
+  refspecs: readonly string[],
+  opts: Omit<RemoteGitOptions, 'remote' | 'allowFailure'> & { autoGc?: boolean } = {},
+): Promise<void> {
+  const args = [
+    '--quiet',
+    '--no-tags',
+    '--no-write-fetch-head',
+    '--no-recurse-submodules',
+    ...(opts.autoGc ? [] : ['--no-auto-gc']),
+    '--prune',
+    remote.name,
+    ...refspecs,
+  ];
   for (let attempt = 0; ; attempt++) {
-    const r = await runRemoteGit(commonGitDir, ['fetch', ...args], { ...opts, allowFailure: true });
+    const r = await runRemoteGit(commonGitDir, ['fetch', ...args], { timeoutMs: opts.timeoutMs, remote, allowFailure: true });
     if (r.code === 0) return;
     const reason = classifyRemoteFailure(r.stderr);
     const localLock = /cannot lock ref|unable to update local ref|Unable to create '.*\.lock'/i.test(r.stderr);
     if (!localLock || reason === 'auth' || reason === 'unreachable' || attempt >= 2) {
-      throw remoteError(['fetch', ...args], r, opts.remote, reason, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+      throw remoteError(['fetch', ...args], r, remote, reason, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     }
     await new Promise((res) => setTimeout(res, 20 + Math.random() * 80));
   }

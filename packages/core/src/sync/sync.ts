@@ -103,19 +103,8 @@ function serial<T>(key: string, fn: () => Promise<T>): Promise<T> {
 
 /** Fetch the remote's refs/grite/* into refs/grite-remotes/<remote>/*. */
 async function fetchGriteRefs(commonGitDir: string, remote: RemoteInfo, timeoutMs: number): Promise<void> {
-  await fetchWithRetry(
-    commonGitDir,
-    [
-      '--quiet',
-      '--no-tags',
-      '--no-write-fetch-head',
-      '--no-recurse-submodules',
-      '--prune',
-      remote.name,
-      `+refs/grite/*:${trackingRef(remote.name, '*')}`,
-    ],
-    { timeoutMs, remote },
-  );
+  // Automatic gc allowed: a sync is where fetched objects pile up.
+  await fetchWithRetry(commonGitDir, remote, [`+refs/grite/*:${trackingRef(remote.name, '*')}`], { timeoutMs, autoGc: true });
 }
 
 /** Point a tracking ref at `oid` (a mirror; a failure is repaired by the next fetch). */
