@@ -12,8 +12,7 @@
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Event } from '../event.js';
-import { decodeKind } from '../codec/kind.js';
-import { VIEW_SCHEMA_VERSION } from '../view/index.js';
+import { EVENT_COLUMNS, eventFromRow, VIEW_SCHEMA_VERSION, type EventRow } from '../view/index.js';
 
 export type ViewFileState =
   | { state: 'missing'; path: string }
@@ -47,19 +46,6 @@ export function inspectViewFile(path: string): ViewFileState {
   }
 }
 
-interface EventRow {
-  issue_id: Buffer;
-  event_id: Buffer;
-  actor: Buffer;
-  ts: number;
-  parent: Buffer | null;
-  kind_tag: number;
-  payload: Buffer;
-  sig: Buffer | null;
-}
-
-const u8 = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-
 /**
  * The events stored in the view file at `path` for which `keep(eventIdHex)`
  * holds, rebuilt from their columns (the payload is the kind's canonical
@@ -71,19 +57,11 @@ export function readViewEvents(path: string, keep: (eventIdHex: string) => boole
   try {
     const events: Event[] = [];
     let unreadable = 0;
-    const rows = db.prepare('SELECT issue_id, event_id, actor, ts, parent, kind_tag, payload, sig FROM events ORDER BY ts, actor, event_id').iterate() as IterableIterator<EventRow>;
+    const rows = db.prepare(`SELECT ${EVENT_COLUMNS} FROM events ORDER BY ts, actor, event_id`).iterate() as IterableIterator<EventRow>;
     for (const r of rows) {
       if (!keep(r.event_id.toString('hex'))) continue;
       try {
-        events.push({
-          eventId: u8(r.event_id),
-          issueId: u8(r.issue_id),
-          actor: u8(r.actor),
-          ts: r.ts,
-          parent: r.parent === null ? null : u8(r.parent),
-          kind: decodeKind(r.kind_tag, u8(r.payload)),
-          sig: r.sig === null ? null : u8(r.sig),
-        });
+        events.push(eventFromRow(r));
       } catch {
         unreadable++;
       }

@@ -111,6 +111,33 @@ function u8(b: Buffer): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
+/** The columns of an `events` row that make an Event (eventFromRow). */
+export const EVENT_COLUMNS = 'event_id, issue_id, actor, ts, parent, kind_tag, payload, sig';
+
+export interface EventRow {
+  event_id: Buffer;
+  issue_id: Buffer;
+  actor: Buffer;
+  ts: number;
+  parent: Buffer | null;
+  kind_tag: number;
+  payload: Buffer;
+  sig: Buffer | null;
+}
+
+/** The Event an `events` row holds; throws when its payload cannot be decoded. */
+export function eventFromRow(r: EventRow): Event {
+  return {
+    eventId: u8(r.event_id),
+    issueId: u8(r.issue_id),
+    actor: u8(r.actor),
+    ts: r.ts,
+    parent: u8OrNull(r.parent),
+    kind: decodeKind(r.kind_tag, u8(r.payload)),
+    sig: u8OrNull(r.sig),
+  };
+}
+
 function u8OrNull(b: Buffer | null): Uint8Array | null {
   return b === null ? null : u8(b);
 }
@@ -636,27 +663,28 @@ export class View {
         ).get(p.issueId) as IssueRow | undefined);
     const labels = JSON.stringify(p.labels);
     const assignees = JSON.stringify(p.assignees);
+    // The row's values after issue_id, in the column order of both statements.
+    const values = [
+      p.title,
+      p.body,
+      p.state,
+      p.createdTs,
+      p.updatedTs,
+      p.createdBy,
+      p.comments.length,
+      p.links.length,
+      p.attachments.length,
+      p.eventCount,
+      labels,
+      assignees,
+    ];
     let iid: number;
     if (old === undefined) {
       const r = this.stmt(
         `INSERT INTO issues(issue_id, title, body, state, created_ts, updated_ts, created_by, comment_count,
            link_count, attachment_count, event_count, labels, assignees)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        p.issueId,
-        p.title,
-        p.body,
-        p.state,
-        p.createdTs,
-        p.updatedTs,
-        p.createdBy,
-        p.comments.length,
-        p.links.length,
-        p.attachments.length,
-        p.eventCount,
-        labels,
-        assignees,
-      );
+      ).run(p.issueId, ...values);
       iid = Number(r.lastInsertRowid);
     } else {
       iid = old.iid;
@@ -664,21 +692,7 @@ export class View {
         `UPDATE issues SET title = ?, body = ?, state = ?, created_ts = ?, updated_ts = ?, created_by = ?,
            comment_count = ?, link_count = ?, attachment_count = ?, event_count = ?, labels = ?, assignees = ?
          WHERE iid = ?`,
-      ).run(
-        p.title,
-        p.body,
-        p.state,
-        p.createdTs,
-        p.updatedTs,
-        p.createdBy,
-        p.comments.length,
-        p.links.length,
-        p.attachments.length,
-        p.eventCount,
-        labels,
-        assignees,
-        iid,
-      );
+      ).run(...values, iid);
     }
 
     // A bulk load (empty) adds label and assignee rows at its end (bulkFinish).
@@ -896,27 +910,8 @@ export class View {
   }
 
   private loadEvents(issueId: Uint8Array): Event[] {
-    const rows = this.stmt(
-      'SELECT event_id, issue_id, actor, ts, parent, kind_tag, payload, sig FROM events WHERE issue_id = ?',
-    ).all(issueId) as {
-      event_id: Buffer;
-      issue_id: Buffer;
-      actor: Buffer;
-      ts: number;
-      parent: Buffer | null;
-      kind_tag: number;
-      payload: Buffer;
-      sig: Buffer | null;
-    }[];
-    return rows.map((r) => ({
-      eventId: u8(r.event_id),
-      issueId: u8(r.issue_id),
-      actor: u8(r.actor),
-      ts: r.ts,
-      parent: u8OrNull(r.parent),
-      kind: decodeKind(r.kind_tag, u8(r.payload)),
-      sig: u8OrNull(r.sig),
-    }));
+    const rows = this.stmt(`SELECT ${EVENT_COLUMNS} FROM events WHERE issue_id = ?`).all(issueId) as EventRow[];
+    return rows.map(eventFromRow);
   }
 
   // ---------------------------------------------------------------------------
