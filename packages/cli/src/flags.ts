@@ -23,3 +23,8 @@ export interface GlobalFlags {
   actor?: string | undefined;
   'data-dir'?: string | undefined;
 }
+
+/** Whether to run in-process: `--no-daemon`, or GRITE_NO_DAEMON=1. */
+export function noDaemonWanted(flags: Record<string, unknown>, env: NodeJS.ProcessEnv): boolean {
+  return flags.daemon === false || env.GRITE_NO_DAEMON === '1';
+}

@@ -5,6 +5,7 @@
  * so their output and exit codes are the same by construction.
  */
 import { encodeRequest, readErrorDetails, type IpcResponse } from '@grite/protocol';
+import { noDaemonWanted } from './flags.js';
 import { agentResultJson, isSessionOp, opWrites } from './ops/agent.js';
 import type { Op, OpInput, Values } from './ops/op.js';
 import { errorOutcome, successOutcome, type Outcome } from './output.js';
@@ -65,7 +66,7 @@ export async function runOp(op: Op, flags: Values, args: Values, runEnv: RunEnv 
     });
     const command = await op.build(input);
     const request = encodeRequest({ repo: ctx.repo.commonDir, actorId: ctx.actorId, command });
-    const noDaemon = flags.daemon === false || runEnv.env.GRITE_NO_DAEMON === '1';
+    const noDaemon = noDaemonWanted(flags, runEnv.env);
     const resp = await route(ctx.repo.commonDir, request, { noDaemon, readOnly: op.readOnly === true && !opWrites(op, flags) });
     if (!resp.ok()) {
       const err = resp.error();

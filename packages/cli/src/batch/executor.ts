@@ -26,6 +26,7 @@ import type { CliContext } from '@grite/daemon/context';
 import { opWrites } from '../ops/agent.js';
 import type { JsonData, Op, OpInput, StoreOp, Values } from '../ops/op.js';
 import { normalizeError, type NormalError } from '../output.js';
+import { noDaemonWanted } from '../flags.js';
 import { responseData } from '../run-op.js';
 import { usageError } from '../usage-error.js';
 import { opValues, type OpValues } from './op-args.js';
@@ -84,6 +85,17 @@ export class Executor {
   unreachable: NormalError | null = null;
 
   constructor(private readonly opts: ExecutorOptions) {}
+
+  /** An executor for a session command's own flags (--actor, --data-dir, --no-daemon). */
+  static forInput(input: OpInput, env: NodeJS.ProcessEnv): Executor {
+    return new Executor({
+      cwd: input.cwd,
+      env,
+      noDaemon: noDaemonWanted(input.flags, env),
+      actor: input.flags.actor as string | undefined,
+      dataDir: input.flags['data-dir'] as string | undefined,
+    });
+  }
 
   /** Starts finding the repository and connecting (or loading the engine); idempotent. */
   start(): Promise<SessionRoute> {

@@ -105,10 +105,17 @@ export async function primeData(exec: Executor, opts: PrimeOptions): Promise<Jso
 }
 
 /** The acting actor's id, or null when none exists yet (reads never create one). */
-export async function actingActor(cwd: string, env: NodeJS.ProcessEnv, actor?: string, dataDir?: string): Promise<string | null> {
+export async function actingActor(input: OpInput, env: NodeJS.ProcessEnv): Promise<string | null> {
   const { resolveContext } = await import('@grite/daemon/context');
+  const cwd = input.cwd;
   try {
-    const ctx = resolveContext({ cwd, actor, dataDir, env, write: false });
+    const ctx = resolveContext({
+      cwd,
+      actor: input.flags.actor as string | undefined,
+      dataDir: input.flags['data-dir'] as string | undefined,
+      env,
+      write: false,
+    });
     if (ctx.actor !== null) return ctx.actor.actorId;
     const local = await import('@grite/daemon/local');
     const cur = local.actorCurrent(cwd, {}) as { actor?: { actor_id?: string } };
@@ -121,17 +128,9 @@ export async function actingActor(cwd: string, env: NodeJS.ProcessEnv, actor?: s
 /** `grite prime` on the command line. */
 export async function primeCommand(input: OpInput): Promise<JsonData> {
   const env = process.env;
-  const actor = input.flags.actor as string | undefined;
-  const dataDir = input.flags['data-dir'] as string | undefined;
-  const exec = new Executor({
-    cwd: input.cwd,
-    env,
-    noDaemon: input.flags.daemon === false || env.GRITE_NO_DAEMON === '1',
-    actor,
-    dataDir,
-  });
+  const exec = Executor.forInput(input, env);
   try {
-    return await primeData(exec, { limit: Number(input.flags.limit ?? 5), actor: await actingActor(input.cwd, env, actor, dataDir) });
+    return await primeData(exec, { limit: Number(input.flags.limit ?? 5), actor: await actingActor(input, env) });
   } finally {
     await exec.close();
   }

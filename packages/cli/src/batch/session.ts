@@ -321,13 +321,7 @@ function pumpLines(session: BatchSession, stdin: NodeJS.ReadableStream & { destr
 
 /** The whole `grite batch` run. */
 export async function runBatchSession(input: OpInput, env: NodeJS.ProcessEnv): Promise<Outcome> {
-  const executor = new Executor({
-    cwd: input.cwd,
-    env,
-    noDaemon: input.flags.daemon === false || env.GRITE_NO_DAEMON === '1',
-    actor: input.flags.actor as string | undefined,
-    dataDir: input.flags['data-dir'] as string | undefined,
-  });
+  const executor = Executor.forInput(input, env);
   const log = (line: string): void => {
     process.stderr.write(`grite batch: ${line}\n`);
   };

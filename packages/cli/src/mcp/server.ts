@@ -69,15 +69,7 @@ function register(server: McpServer, t: ToolDef): void {
 
 /** The whole `grite mcp` run: serves until the client closes stdin. */
 export async function runMcpSession(input: OpInput, env: NodeJS.ProcessEnv): Promise<Outcome> {
-  const actor = input.flags.actor as string | undefined;
-  const dataDir = input.flags['data-dir'] as string | undefined;
-  const exec = new Executor({
-    cwd: input.cwd,
-    env,
-    noDaemon: input.flags.daemon === false || env.GRITE_NO_DAEMON === '1',
-    actor,
-    dataDir,
-  });
+  const exec = Executor.forInput(input, env);
   const log = (line: string): void => {
     process.stderr.write(`grite mcp: ${line}\n`);
   };
@@ -86,7 +78,7 @@ export async function runMcpSession(input: OpInput, env: NodeJS.ProcessEnv): Pro
     exec,
     ops: sessionOps(),
     help: async () => {
-      const d = await primeData(exec, { limit: 5, actor: await actingActor(input.cwd, env, actor, dataDir) });
+      const d = await primeData(exec, { limit: 5, actor: await actingActor(input, env) });
       return `${String(d.text)}${TOOL_NOTES}\n`;
     },
   };

@@ -27,7 +27,7 @@ import {
   SnapshotListT,
   type IpcCommandObject,
 } from '@grite/protocol';
-import { globalFlags } from '../flags.js';
+import { globalFlags, noDaemonWanted } from '../flags.js';
 import { maintenanceResultJson } from '../render/json-maintenance.js';
 import { bold, dim, table } from '../render/human.js';
 import { route } from '../router.js';
@@ -205,7 +205,7 @@ async function sendAll(input: OpInput, commands: (prev: JsonData | null) => IpcC
     env: process.env,
     write: false,
   });
-  const noDaemon = flags.daemon === false || process.env.GRITE_NO_DAEMON === '1';
+  const noDaemon = noDaemonWanted(flags, process.env);
   const pages: JsonData[] = [];
   for (let command = commands(null); command !== null; command = commands(pages[pages.length - 1]!)) {
     const resp = await route(ctx.repo.commonDir, encodeRequest({ repo: ctx.repo.commonDir, actorId: ctx.actorId, command }), { noDaemon });

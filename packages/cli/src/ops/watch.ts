@@ -18,7 +18,7 @@ import {
   encodeRequest,
   type Notification,
 } from '@grite/protocol';
-import { globalFlags } from '../flags.js';
+import { globalFlags, noDaemonWanted } from '../flags.js';
 import { errorOutcome, type Outcome } from '../output.js';
 import { shortId } from '../render/human.js';
 import type { OpInput } from './op.js';
@@ -63,7 +63,7 @@ class WatchError extends Error {
 async function watchSession(input: OpInput, env: NodeJS.ProcessEnv): Promise<Outcome> {
   const json = Boolean(input.flags.json);
   try {
-    if (input.flags.daemon === false || env.GRITE_NO_DAEMON === '1') {
+    if (noDaemonWanted(input.flags, env)) {
       throw new WatchError('grite watch listens to the daemon: it cannot run with --no-daemon');
     }
     const { resolveRepo } = await import('@grite/daemon/context');
