@@ -6,31 +6,20 @@
 // snapshot; the rest it leaves, saying what to run.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createEvent, newActorId, newIssueId } from '../src/codec/index.js';
 import { runDoctor, type DoctorCheck, type DoctorReport } from '../src/doctor/index.js';
 import { acquireLock } from '../src/locks/index.js';
 import { writeRepoConfig, createActor } from '../src/repo/index.js';
 import { createSnapshot, listSnapshots } from '../src/snapshot/index.js';
-import { Store } from '../src/store.js';
 import { sync } from '../src/sync/index.js';
 import { git, seed, someEvents } from './doctor-fixtures.js';
-import { isolateGit, Scratch } from './sync-harness.js';
+import { Scratch, scratchSuite } from './sync-harness.js';
 
-beforeAll(isolateGit);
-
+const suite = scratchSuite();
 let scratch: Scratch;
-const stores: Store[] = [];
-afterEach(async () => {
-  for (const s of stores.splice(0)) await s.close();
-  scratch?.cleanup();
-});
 
-async function open(commonDir: string): Promise<Store> {
-  const s = await Store.open({ commonDir });
-  stores.push(s);
-  return s;
-}
+const open = suite.open;
 
 function check(r: DoctorReport, id: string): DoctorCheck {
   const c = r.checks.find((x) => x.id === id);
@@ -40,7 +29,7 @@ function check(r: DoctorReport, id: string): DoctorCheck {
 
 describe('doctor: locks', () => {
   it('finds an expired lock and collects it with --fix; a malformed lock ref is an error it leaves', async () => {
-    scratch = new Scratch('grite-doctor-');
+    scratch = suite.scratch('grite-doctor-');
     const s = await open(scratch.repo('a'));
     await seed(s, 1, 3);
     const owner = newActorId();
@@ -73,7 +62,7 @@ describe('doctor: locks', () => {
 
 describe('doctor: dependencies', () => {
   it('finds a waiting cycle that arrived by sync from two clones, and names the edges to remove', { timeout: 60_000 }, async () => {
-    scratch = new Scratch('grite-doctor-');
+    scratch = suite.scratch('grite-doctor-');
     const bare = scratch.bare();
     const a = await open(scratch.repo('a', bare));
     const b = await open(scratch.repo('b', bare));
@@ -109,7 +98,7 @@ describe('doctor: dependencies', () => {
 
 describe('doctor: snapshot', () => {
   it('warns when a large log has no snapshot, or one older than the log, and creates one with --fix', async () => {
-    scratch = new Scratch('grite-doctor-');
+    scratch = suite.scratch('grite-doctor-');
     const s = await open(scratch.repo('a'));
     writeRepoConfig(s.griteDir, { snapshot: { maxEvents: 20 } });
     await seed(s, 1, 10);
@@ -133,7 +122,7 @@ describe('doctor: snapshot', () => {
 
 describe('doctor: remote', () => {
   it('reports behind and diverged from the last fetch, without contacting the remote', { timeout: 60_000 }, async () => {
-    scratch = new Scratch('grite-doctor-');
+    scratch = suite.scratch('grite-doctor-');
     const bare = scratch.bare();
     const a = await open(scratch.repo('a', bare));
     expect(check(await runDoctor(a), 'remote').message).toMatch(/origin: never fetched/);
@@ -160,7 +149,7 @@ describe('doctor: remote', () => {
 
 describe('doctor: actor_config', () => {
   it('warns about a default actor that does not exist and unusable actor directories; errors on a broken config.toml', async () => {
-    scratch = new Scratch('grite-doctor-');
+    scratch = suite.scratch('grite-doctor-');
     const s = await open(scratch.repo('a'));
     expect(check(await runDoctor(s), 'actor_config')).toMatchObject({ status: 'ok', message: expect.stringMatching(/no actor yet/) });
     const actor = createActor(s.griteDir, { label: 'me' });

@@ -6,7 +6,7 @@
 // event that was readable before (in the WAL or the view) is still there.
 import { rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runDoctor, type DoctorCheck, type DoctorReport } from '../src/doctor/index.js';
 import { Wal } from '../src/git/index.js';
 import { Store } from '../src/store.js';
@@ -28,19 +28,13 @@ import {
   walCommits,
   walIds,
 } from './doctor-fixtures.js';
-import { isolateGit, Scratch } from './sync-harness.js';
+import { Scratch, scratchSuite } from './sync-harness.js';
 
-beforeAll(isolateGit);
-
+const suite = scratchSuite();
 let scratch: Scratch;
-const stores: Store[] = [];
-afterEach(async () => {
-  for (const s of stores.splice(0)) await s.close();
-  scratch?.cleanup();
-});
 
 async function seeded(batches = 4, size = 10): Promise<{ dir: string; store: Store }> {
-  scratch = new Scratch('grite-doctor-');
+  scratch = suite.scratch('grite-doctor-');
   const dir = scratch.repo('a');
   const store = await Store.open({ commonDir: dir });
   await seed(store, batches, size);
@@ -50,7 +44,7 @@ async function seeded(batches = 4, size = 10): Promise<{ dir: string; store: Sto
 async function reopen(dir: string, store: Store): Promise<{ store: Store; report: DoctorReport }> {
   await store.close();
   const { store: s, preflight } = await openForDoctor(dir);
-  stores.push(s);
+  suite.track(s);
   return { store: s, report: await runDoctor(s, { viewPreflight: preflight }) };
 }
 
@@ -117,7 +111,7 @@ describe('doctor finds and repairs', () => {
     corruptPacked(dir, chunkBlob(dir, victim));
     await store.close();
     const { store: s, preflight } = await openForDoctor(dir);
-    stores.push(s);
+    suite.track(s);
     // git may fail on the damaged object or leave it unanswered: a short stall limit keeps this test quick.
     const report = await runDoctor(s, { viewPreflight: preflight, stallMs: 2000 });
     const integ = check(report, 'wal_integrity');
@@ -182,7 +176,7 @@ describe('doctor finds and repairs', () => {
 
   it('a view deleted while a process has it open (a daemon): the file on disk is rebuilt too', async () => {
     const { store } = await seeded();
-    stores.push(store);
+    suite.track(store);
     const before = await readableIds(store);
     const path = store.view.path;
     for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
@@ -197,7 +191,7 @@ describe('doctor finds and repairs', () => {
     expectSuperset(viewIds(path), before);
     // A process that opens the file now finds it whole.
     const again = await Store.open({ commonDir: store.commonDir, catchUp: false });
-    stores.push(again);
+    suite.track(again);
     expect(check(await runDoctor(again), 'view_consistency').status).toBe('ok');
   });
 
@@ -243,7 +237,7 @@ describe('doctor finds and repairs', () => {
     git(dir, ['update-ref', 'refs/grite/wal', older!]);
     await store.close();
     const s = await Store.open({ commonDir: dir });
-    stores.push(s);
+    suite.track(s);
     const report = await runDoctor(s);
     expect(check(report, 'view_consistency').message).toMatch(/the view holds 10 events the log does not/);
   });
@@ -257,7 +251,7 @@ describe('doctor finds and repairs', () => {
     db.prepare(`UPDATE meta SET value = '1' WHERE key = 'schema_version'`).run();
     db.close();
     const { store: s, preflight } = await openForDoctor(dir);
-    stores.push(s);
+    suite.track(s);
     expect(preflight).toMatchObject({ state: 'schema', schemaVersion: 1 });
     const report = await runDoctor(s, { viewPreflight: preflight });
     expect(check(report, 'view_consistency').message).toMatch(/when grite opened it, .* has schema version 1, this build uses \d+/);

@@ -1,27 +1,21 @@
 // Export: every issue with its events, pages that neither overlap nor skip,
 // --since a time or an event (projection order), and the Markdown document.
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createEvent, newActorId, newIssueId, toHex } from '../src/codec/index.js';
 import type { Event } from '../src/event.js';
 import { exportMarkdown, exportPage } from '../src/export/index.js';
 import { Store } from '../src/store.js';
-import { isolateGit, Scratch } from './sync-harness.js';
+import { Scratch, scratchSuite } from './sync-harness.js';
 
-beforeAll(isolateGit);
-
+const suite = scratchSuite();
 let scratch: Scratch;
-const stores: Store[] = [];
-afterEach(async () => {
-  for (const s of stores.splice(0)) await s.close();
-  scratch?.cleanup();
-});
 
 const T = 1_700_000_000_000;
 
 async function fixture(): Promise<{ store: Store; events: Event[]; issues: Uint8Array[] }> {
-  scratch = new Scratch('grite-export-');
+  scratch = suite.scratch('grite-export-');
   const store = await Store.open({ commonDir: scratch.repo('a') });
-  stores.push(store);
+  suite.track(store);
   const actor = newActorId();
   const issues = [newIssueId(), newIssueId(), newIssueId()];
   const events: Event[] = [];
@@ -110,9 +104,9 @@ describe('export', () => {
   });
 
   it('says so when there are no issues', async () => {
-    scratch = new Scratch('grite-export-');
+    scratch = suite.scratch('grite-export-');
     const store = await Store.open({ commonDir: scratch.repo('a') });
-    stores.push(store);
+    suite.track(store);
     const page = exportPage(store.view);
     expect(page).toMatchObject({ issues: [], events: [], walHead: null, nextCursor: null });
     expect(exportMarkdown(page, { header: true, generatedTs: 0 })).toBe('# grite export\n\nGenerated 1970-01-01T00:00:00.000Z from no WAL yet.\n\nNo issues.\n');

@@ -5,10 +5,9 @@
 // (as another tool would) reads back; list order, gc --keep, and when a
 // snapshot is due.
 import { execFileSync } from 'node:child_process';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chunkHash, createEvent, decodeChunk, newActorId, newIssueId, toHex } from '../src/codec/index.js';
 import type { Event } from '../src/event.js';
-import { Store } from '../src/store.js';
 import {
   autoSnapshot,
   createSnapshot,
@@ -21,22 +20,12 @@ import {
   writeSnapshot,
   type SnapshotInfo,
 } from '../src/snapshot/index.js';
-import { isolateGit, Scratch } from './sync-harness.js';
+import { Scratch, scratchSuite } from './sync-harness.js';
 
-beforeAll(isolateGit);
-
+const suite = scratchSuite();
 let scratch: Scratch;
-const stores: Store[] = [];
-afterEach(async () => {
-  for (const s of stores.splice(0)) await s.close();
-  scratch?.cleanup();
-});
 
-async function open(commonDir: string): Promise<Store> {
-  const s = await Store.open({ commonDir });
-  stores.push(s);
-  return s;
-}
+const open = suite.open;
 
 function events(n: number, start = 1_700_000_000_000): Event[] {
   const actor = newActorId();
@@ -55,7 +44,7 @@ function events(n: number, start = 1_700_000_000_000): Event[] {
 
 describe('snapshot format', () => {
   it('writes a parentless commit with snapshot.json and chunks of at most 1000 events', async () => {
-    scratch = new Scratch('grite-snapfmt-');
+    scratch = suite.scratch('grite-snapfmt-');
     const s = await open(scratch.repo('a'));
     const evs = events(2500);
     for (let i = 0; i < evs.length; i += 500) await s.append(evs.slice(i, i + 500));
@@ -109,7 +98,7 @@ describe('snapshot format', () => {
   });
 
   it('reads a snapshot made with git plumbing, as another tool writes it', async () => {
-    scratch = new Scratch('grite-snapfmt-');
+    scratch = suite.scratch('grite-snapfmt-');
     const s = await open(scratch.repo('a'));
     const evs = events(30);
     await s.append(evs);
@@ -140,7 +129,7 @@ describe('snapshot format', () => {
   });
 
   it('lists unreadable snapshots with their error, newest first by the number in the ref', async () => {
-    scratch = new Scratch('grite-snapfmt-');
+    scratch = suite.scratch('grite-snapfmt-');
     const s = await open(scratch.repo('a'));
     await s.append(events(5));
     const dir = s.commonDir;
@@ -157,14 +146,14 @@ describe('snapshot format', () => {
   });
 
   it('refuses to snapshot an empty log', async () => {
-    scratch = new Scratch('grite-snapfmt-');
+    scratch = suite.scratch('grite-snapfmt-');
     const s = await open(scratch.repo('a'));
     await expect(createSnapshot(s.wal)).rejects.toMatchObject({ code: 'not_found' });
     expect(await listSnapshots(s.commonDir)).toEqual([]);
   });
 
   it('takes the next millisecond when a snapshot of the same one exists', async () => {
-    scratch = new Scratch('grite-snapfmt-');
+    scratch = suite.scratch('grite-snapfmt-');
     const s = await open(scratch.repo('a'));
     await s.append(events(3));
     const a = await createSnapshot(s.wal, { now: () => 5_000 });
@@ -176,7 +165,7 @@ describe('snapshot format', () => {
 
 describe('snapshot gc', () => {
   it('keeps the newest N and never touches the WAL', async () => {
-    scratch = new Scratch('grite-snapfmt-');
+    scratch = suite.scratch('grite-snapfmt-');
     const s = await open(scratch.repo('a'));
     await s.append(events(4));
     const head = await s.wal.head();
@@ -219,7 +208,7 @@ describe('when a snapshot is due', () => {
   });
 
   it('autoSnapshot creates one only when due', async () => {
-    scratch = new Scratch('grite-snapfmt-');
+    scratch = suite.scratch('grite-snapfmt-');
     const s = await open(scratch.repo('a'));
     const evs = events(260);
     const p = { maxEvents: 100, maxAgeDays: 7 };
@@ -240,7 +229,7 @@ describe('when a snapshot is due', () => {
   });
 
   it('autoSnapshot reads the threshold from config.toml', async () => {
-    scratch = new Scratch('grite-snapfmt-');
+    scratch = suite.scratch('grite-snapfmt-');
     const s = await open(scratch.repo('a'));
     const { writeRepoConfig } = await import('../src/repo/index.js');
     writeRepoConfig(s.griteDir, { snapshot: { maxEvents: 20 } });

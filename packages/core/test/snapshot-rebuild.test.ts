@@ -3,27 +3,17 @@
 // a diverged sync (the snapshot's wal_head is then no ancestor of the head),
 // after the WAL was rewound past the snapshot (it is skipped), and with a
 // damaged snapshot (skipped, the next one or the whole WAL used).
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { toHex } from '../src/codec/index.js';
 import { Store } from '../src/store.js';
 import { sync } from '../src/sync/index.js';
 import { createSnapshot, listSnapshots, loadLog, rebuildView, writeSnapshot } from '../src/snapshot/index.js';
-import { Editor, git, isolateGit, prng, Scratch } from './sync-harness.js';
+import { Editor, git, prng, Scratch, scratchSuite } from './sync-harness.js';
 
-beforeAll(isolateGit);
-
+const suite = scratchSuite();
 let scratch: Scratch;
-const stores: Store[] = [];
-afterEach(async () => {
-  for (const s of stores.splice(0)) await s.close();
-  scratch?.cleanup();
-});
 
-async function open(commonDir: string): Promise<Store> {
-  const s = await Store.open({ commonDir });
-  stores.push(s);
-  return s;
-}
+const open = suite.open;
 
 /** Everything the view answers, as JSON with ids in hex. */
 function dump(store: Store): string {
@@ -64,7 +54,7 @@ async function fullDump(store: Store): Promise<string> {
 
 describe('rebuild from a snapshot', () => {
   it('equals a full rebuild with commits after the snapshot, reading only those', { timeout: 60_000 }, async () => {
-    scratch = new Scratch('grite-snap-');
+    scratch = suite.scratch('grite-snap-');
     const a = await open(scratch.repo('a'));
     const ed = new Editor(prng(11), 1_700_000_000_000);
     const known: Uint8Array[] = [];
@@ -84,7 +74,7 @@ describe('rebuild from a snapshot', () => {
   });
 
   it('equals a full rebuild after a diverged sync', { timeout: 90_000 }, async () => {
-    scratch = new Scratch('grite-snap-');
+    scratch = suite.scratch('grite-snap-');
     const bare = scratch.bare();
     const a = await open(scratch.repo('a', bare));
     const b = await open(scratch.repo('b', bare));
@@ -124,7 +114,7 @@ describe('rebuild from a snapshot', () => {
   });
 
   it('skips a snapshot of a history the WAL no longer holds (rewound), using an older one', { timeout: 60_000 }, async () => {
-    scratch = new Scratch('grite-snap-');
+    scratch = suite.scratch('grite-snap-');
     const a = await open(scratch.repo('a'));
     const ed = new Editor(prng(31), 1_700_000_000_000);
     const known: Uint8Array[] = [];
@@ -146,7 +136,7 @@ describe('rebuild from a snapshot', () => {
   });
 
   it('skips a damaged snapshot and falls back to the whole WAL', { timeout: 60_000 }, async () => {
-    scratch = new Scratch('grite-snap-');
+    scratch = suite.scratch('grite-snap-');
     const a = await open(scratch.repo('a'));
     const ed = new Editor(prng(41), 1_700_000_000_000);
     const known: Uint8Array[] = [];

@@ -2,27 +2,16 @@
 // no grite refs, pulling into a fresh clone, fast-forwards, a diverged merge
 // that leaves the remote's history intact, and the remote's refs kept under
 // refs/grite-remotes/ only.
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { toHex } from '../src/codec/index.js';
 import { GriteError } from '../src/errors.js';
-import { Store } from '../src/store.js';
 import { sync, syncPull, syncPush } from '../src/sync/index.js';
-import { Editor, git, isolateGit, prng, Scratch, viewSnapshot, walEventIds } from './sync-harness.js';
+import { Editor, git, prng, Scratch, viewSnapshot, walEventIds, scratchSuite } from './sync-harness.js';
 
-beforeAll(isolateGit);
-
+const suite = scratchSuite();
 let scratch: Scratch;
-const stores: Store[] = [];
-afterEach(async () => {
-  for (const s of stores.splice(0)) await s.close();
-  scratch?.cleanup();
-});
 
-async function open(commonDir: string): Promise<Store> {
-  const s = await Store.open({ commonDir });
-  stores.push(s);
-  return s;
-}
+const open = suite.open;
 
 function remoteRefs(bare: string): Map<string, string> {
   const out = new Map<string, string>();
@@ -34,7 +23,7 @@ function remoteRefs(bare: string): Map<string, string> {
 
 describe('sync with a bare origin', () => {
   it('pushes to a remote without grite refs, then a fresh clone pulls everything', { timeout: 60_000 }, async () => {
-    scratch = new Scratch();
+    scratch = suite.scratch();
     const bare = scratch.bare();
     const a = await open(scratch.repo('a', bare));
     const ed = new Editor(prng(1), 1_700_000_000_000);
@@ -63,7 +52,7 @@ describe('sync with a bare origin', () => {
   });
 
   it('fast-forwards a replica that is behind, without new commits', { timeout: 60_000 }, async () => {
-    scratch = new Scratch();
+    scratch = suite.scratch();
     const bare = scratch.bare();
     const a = await open(scratch.repo('a', bare));
     const b = await open(scratch.repo('b', bare));
@@ -82,7 +71,7 @@ describe('sync with a bare origin', () => {
   });
 
   it('merges diverged logs: the remote history stays, local-only events are re-committed once per actor', { timeout: 60_000 }, async () => {
-    scratch = new Scratch();
+    scratch = suite.scratch();
     const bare = scratch.bare();
     const a = await open(scratch.repo('a', bare));
     const b = await open(scratch.repo('b', bare));
@@ -127,7 +116,7 @@ describe('sync with a bare origin', () => {
   });
 
   it('does not write again events the remote log already holds', { timeout: 60_000 }, async () => {
-    scratch = new Scratch();
+    scratch = suite.scratch();
     const bare = scratch.bare();
     const a = await open(scratch.repo('a', bare));
     const b = await open(scratch.repo('b', bare));
@@ -152,7 +141,7 @@ describe('sync with a bare origin', () => {
   });
 
   it('accepts a common git dir and opens the store itself', { timeout: 60_000 }, async () => {
-    scratch = new Scratch();
+    scratch = suite.scratch();
     const bare = scratch.bare();
     const aDir = scratch.repo('a', bare);
     const a = await open(aDir);
@@ -170,7 +159,7 @@ describe('sync with a bare origin', () => {
   });
 
   it('a refused push (the remote moved) fetches, merges and pushes again', { timeout: 60_000 }, async () => {
-    scratch = new Scratch();
+    scratch = suite.scratch();
     const bare = scratch.bare();
     const a = await open(scratch.repo('a', bare));
     const b = await open(scratch.repo('b', bare));
@@ -189,7 +178,7 @@ describe('sync with a bare origin', () => {
   });
 
   it('gives up with conflict once the deadline has passed, the local log intact', { timeout: 60_000 }, async () => {
-    scratch = new Scratch();
+    scratch = suite.scratch();
     const bare = scratch.bare();
     const a = await open(scratch.repo('a', bare));
     const b = await open(scratch.repo('b', bare));
@@ -211,7 +200,7 @@ describe('sync with a bare origin', () => {
   });
 
   it('pushes snapshot refs the remote lacks and fetches others beside ours', { timeout: 60_000 }, async () => {
-    scratch = new Scratch();
+    scratch = suite.scratch();
     const bare = scratch.bare();
     const a = await open(scratch.repo('a', bare));
     const b = await open(scratch.repo('b', bare));
@@ -228,7 +217,7 @@ describe('sync with a bare origin', () => {
   });
 
   it('runs syncs of one store one at a time', { timeout: 60_000 }, async () => {
-    scratch = new Scratch();
+    scratch = suite.scratch();
     const bare = scratch.bare();
     const a = await open(scratch.repo('a', bare));
     await a.append(new Editor(prng(12), 1_700_000_000_000).events(5, []));

@@ -4,22 +4,19 @@
 // each syncs twice more in turn, all hold the same event set, byte-identical
 // projections, and exactly the events written (nothing lost or duplicated).
 // Also: a clone offline for hundreds of events merges in one sync.
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { toHex } from '../src/codec/index.js';
 import { Store } from '../src/store.js';
 import { sync } from '../src/sync/index.js';
-import { Editor, git, isolateGit, prng, Scratch, startGitDaemon, viewSnapshot, walEventIds, type GitDaemon } from './sync-harness.js';
+import { Editor, git, prng, Scratch, startGitDaemon, viewSnapshot, walEventIds, type GitDaemon, scratchSuite } from './sync-harness.js';
 
-beforeAll(isolateGit);
-
+const suite = scratchSuite();
 let scratch: Scratch;
 let daemon: GitDaemon | null = null;
-const stores: Store[] = [];
+// Runs before the suite's own clean-up (after-hooks run last registered first).
 afterEach(async () => {
-  for (const s of stores.splice(0)) await s.close();
   await daemon?.stop();
   daemon = null;
-  scratch?.cleanup();
 });
 
 /** A bare origin, reached by path or through git daemon. */
@@ -39,7 +36,7 @@ async function replicas(url: string, n: number, seed: number): Promise<Replica[]
   const out: Replica[] = [];
   for (let i = 0; i < n; i++) {
     const store = await Store.open({ commonDir: scratch.repo(`clone${i}`, url) });
-    stores.push(store);
+    suite.track(store);
     out.push({ store, editor: new Editor(prng(seed * 100 + i), 1_700_000_000_000 + i * 7) });
   }
   return out;
@@ -81,7 +78,7 @@ async function expectConverged(rs: Replica[], written: Set<string>): Promise<voi
 
 describe.each(['path', 'git-daemon'] as const)('convergence through a %s remote', (kind) => {
   it('random edits and syncs in random orders, some concurrent, converge exactly', { timeout: 120_000 }, async () => {
-    scratch = new Scratch();
+    scratch = suite.scratch();
     const url = await origin(kind);
     const seed = kind === 'path' ? 11 : 12;
     const rand = prng(seed);
@@ -109,7 +106,7 @@ describe.each(['path', 'git-daemon'] as const)('convergence through a %s remote'
 
 describe('offline replica', () => {
   it('merges hundreds of offline events in one sync, once per actor on top of the remote', { timeout: 120_000 }, async () => {
-    scratch = new Scratch();
+    scratch = suite.scratch();
     const url = await origin('path');
     const rand = prng(21);
     const [a, b, c] = await replicas(url, 3, 21);

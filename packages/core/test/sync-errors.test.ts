@@ -5,20 +5,14 @@
 // untouched in every case.
 import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GriteError } from '../src/errors.js';
 import { Store } from '../src/store.js';
 import { sync, syncPull, syncPush } from '../src/sync/index.js';
-import { Editor, freePort, git, isolateGit, prng, Scratch, start401Server, viewSnapshot } from './sync-harness.js';
+import { Editor, freePort, git, prng, Scratch, start401Server, viewSnapshot, scratchSuite } from './sync-harness.js';
 
-beforeAll(isolateGit);
-
+const suite = scratchSuite();
 let scratch: Scratch;
-const stores: Store[] = [];
-afterEach(async () => {
-  for (const s of stores.splice(0)) await s.close();
-  scratch?.cleanup();
-});
 
 async function rejectedWith(p: Promise<unknown>): Promise<GriteError> {
   try {
@@ -33,7 +27,7 @@ async function rejectedWith(p: Promise<unknown>): Promise<GriteError> {
 /** A store with a few events, its WAL head and view as they were. */
 async function seeded(name: string, url?: string): Promise<{ store: Store; head: string | null; view: string }> {
   const store = await Store.open({ commonDir: scratch.repo(name, url) });
-  stores.push(store);
+  suite.track(store);
   await store.append(new Editor(prng(9), 1_700_000_000_000).events(5, []));
   return { store, head: await store.wal.head(), view: viewSnapshot(store) };
 }
@@ -46,7 +40,7 @@ async function unchanged(s: { store: Store; head: string | null; view: string })
 
 describe('sync errors', () => {
   it('names a missing remote and hints at git remote add', { timeout: 30_000 }, async () => {
-    scratch = new Scratch();
+    scratch = suite.scratch();
     const s = await seeded('a', scratch.bare());
     const e = await rejectedWith(sync(s.store, { remote: 'upstream' }));
     expect(e.code).toBe('not_found');
@@ -56,7 +50,7 @@ describe('sync errors', () => {
   });
 
   it('asks for a remote when there is none, and for a name when several leave it ambiguous', { timeout: 30_000 }, async () => {
-    scratch = new Scratch();
+    scratch = suite.scratch();
     const s = await seeded('a');
     const none = await rejectedWith(syncPush(s.store));
     expect(none.code).toBe('not_found');
@@ -74,7 +68,7 @@ describe('sync errors', () => {
   });
 
   it('reports an unreachable git:// remote (a closed port) as git_error without changing anything', { timeout: 30_000 }, async () => {
-    scratch = new Scratch();
+    scratch = suite.scratch();
     const port = await freePort();
     const s = await seeded('a', `git://127.0.0.1:${port}/repo.git`);
     const e = await rejectedWith(sync(s.store));
@@ -87,7 +81,7 @@ describe('sync errors', () => {
   });
 
   it('reports an unreachable http:// remote the same way', { timeout: 30_000 }, async () => {
-    scratch = new Scratch();
+    scratch = suite.scratch();
     const port = await freePort();
     const s = await seeded('a', `http://127.0.0.1:${port}/repo.git`);
     const e = await rejectedWith(syncPull(s.store));
@@ -98,7 +92,7 @@ describe('sync errors', () => {
   });
 
   it('reports a remote path that is not a repository', { timeout: 30_000 }, async () => {
-    scratch = new Scratch();
+    scratch = suite.scratch();
     const s = await seeded('a', join(scratch.root, 'nowhere.git'));
     const e = await rejectedWith(sync(s.store));
     expect(e.code).toBe('git_error');
@@ -107,7 +101,7 @@ describe('sync errors', () => {
   });
 
   it('fails an HTTP 401 as an authentication error at once, never running an askpass program', { timeout: 30_000 }, async () => {
-    scratch = new Scratch();
+    scratch = suite.scratch();
     const server = await start401Server();
     // Askpass programs that would answer (and leave a mark) if git ever ran one.
     const mark = join(scratch.root, 'askpass-ran');

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEvent, newActorId, newIssueId, toHex } from '../src/codec/index.js';
 import type { DepType, Event, EventKind } from '../src/event.js';
-import { Store } from '../src/store.js';
+import { afterEach, beforeAll } from 'vitest';
+import { Store, type StoreOpenOptions } from '../src/store.js';
 
 /** Keep git in these tests away from the user's and the system's config. */
 export function isolateGit(): void {
@@ -29,6 +30,38 @@ export function git(cwd: string, args: string[]): string {
 }
 
 /** A scratch directory removed by `cleanup`. */
+/**
+ * Registers what a suite of scratch repositories needs (git isolated from
+ * the user's config; after each test, the stores it opened closed and its
+ * scratch directories removed) and returns what its tests call.
+ */
+export function scratchSuite(): {
+  scratch(prefix?: string): Scratch;
+  open(commonDir: string, opts?: Omit<StoreOpenOptions, 'commonDir'>): Promise<Store>;
+  track(store: Store): Store;
+} {
+  const stores: Store[] = [];
+  const scratches: Scratch[] = [];
+  beforeAll(isolateGit);
+  afterEach(async () => {
+    for (const s of stores.splice(0)) await s.close();
+    for (const s of scratches.splice(0)) s.cleanup();
+  });
+  const track = (store: Store): Store => {
+    stores.push(store);
+    return store;
+  };
+  return {
+    scratch: (prefix) => {
+      const s = new Scratch(prefix);
+      scratches.push(s);
+      return s;
+    },
+    open: async (commonDir, opts = {}) => track(await Store.open({ ...opts, commonDir })),
+    track,
+  };
+}
+
 export class Scratch {
   readonly root: string;
   constructor(prefix = 'grite-sync-') {
