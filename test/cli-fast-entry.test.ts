@@ -1,10 +1,12 @@
-// The fast entry and full oclif give the same bytes and exit codes: both
-// parse with oclif's parser and the same op definitions and end in runOp.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// The thin entry, the fast entry and full oclif give the same bytes and exit
+// codes: all parse with oclif's parser and the same op definitions and end in
+// runOp (the thin entry's in the daemon, serve.ts).
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { grite, stopDaemon, tempRepo } from './helpers.js';
+import { grite, ROOT, stopDaemon, tempRepo } from './helpers.js';
 
 let repo: { dir: string; cleanup: () => void };
 let id = '';
@@ -74,6 +76,146 @@ describe('what a hot command loads', () => {
     } finally {
       await stopDaemon(repo.dir);
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the thin entry', () => {
+  const daemon = { GRITE_NO_DAEMON: undefined };
+  const THIN = join(ROOT, 'packages/cli/dist/thin.cjs');
+  const build = (): string => readFileSync(join(ROOT, 'packages/cli/dist/build-id'), 'utf8').trim();
+
+  /** Runs only the thin entry on `args`: whether it took the command on, and what it printed. */
+  function thin(args: string[], opts: { env?: Record<string, string>; devNull?: boolean } = {}): { handled: boolean; stdout: string; stderr: string; code: number | null } {
+    const script = `require(${JSON.stringify(THIN)}).thinMain(process.argv.slice(1)).then((h) => require('node:fs').writeSync(3, String(h)))`;
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+    delete env.GRITE_NO_DAEMON;
+    Object.assign(env, opts.env);
+    const nul = opts.devNull ? openSync('/dev/null', 'w') : null;
+    try {
+      const r = spawnSync(process.execPath, ['-e', script, ...args], {
+        cwd: repo.dir,
+        env,
+        stdio: ['ignore', nul ?? 'pipe', 'pipe', 'pipe'],
+        encoding: 'utf8',
+      });
+      const out = r.output as (string | null)[];
+      return { handled: out[3] === 'true', stdout: r.stdout ?? '', stderr: r.stderr, code: r.status };
+    } finally {
+      if (nul !== null) closeSync(nul);
+    }
+  }
+
+  it('gives what the fast entry and full oclif give, through the daemon', async () => {
+    await grite({ cwd: repo.dir, env: daemon }, 'daemon', 'start', '--json');
+    try {
+      const cases = [
+        ['issue', 'list', '--json'],
+        ['issue', 'list'],
+        ['issue', 'list', '--label', 'x', '--limit', '1', '--json'],
+        ['issue', 'show', id, '--json'],
+        ['issue', 'show', id],
+        ['issue', 'show', 'ffffffff', '--json'],
+        ['issue', 'show', 'ffffffff'],
+        ['issue', 'show', id.slice(0, 3), '--json'],
+        ['issue', 'list', '--state', 'bogus', '--json'],
+        ['issue', 'dep', 'list', id, '--json'],
+        ['issue', 'dep', 'topo', '--json'],
+        ['issue', 'ready', '--json'],
+        ['issue', 'ready', '-q'],
+        ['snapshot', 'list', '--json'],
+      ];
+      let taken = 0;
+      for (const args of cases) {
+        const label = args.join(' ');
+        const viaThin = await grite({ cwd: repo.dir, env: daemon }, ...args);
+        const viaFast = await grite({ cwd: repo.dir, env: { ...daemon, GRITE_NO_THIN: '1' } }, ...args);
+        const viaOclif = await grite({ cwd: repo.dir, env: { ...daemon, GRITE_NO_FAST: '1' } }, ...args);
+        for (const other of [viaFast, viaOclif]) {
+          expect(viaThin.code, label).toBe(other.code);
+          expect(viaThin.stdout, label).toBe(other.stdout);
+          expect(viaThin.stderr, label).toBe(other.stderr);
+        }
+        const alone = thin(args);
+        if (alone.handled) {
+          taken++;
+          expect(alone.stdout, label).toBe(viaThin.stdout);
+          expect(alone.stderr, label).toBe(viaThin.stderr);
+          expect(alone.code, label).toBe(viaThin.code);
+        }
+      }
+      // All but the one the parser rejects (--state bogus).
+      expect(taken).toBe(cases.length - 1);
+    } finally {
+      await stopDaemon(repo.dir);
+    }
+  });
+
+  it('passes on writes, claims, --no-daemon, help, bad input, local commands and output to a terminal-like device', async () => {
+    await grite({ cwd: repo.dir, env: daemon }, 'daemon', 'start', '--json');
+    try {
+      const before = (await grite({ cwd: repo.dir }, 'issue', 'list', '--json')).stdout;
+      expect(thin(['issue', 'list', '--json']).handled).toBe(true);
+      expect(thin(['issue', 'list']).handled, 'human output to a pipe').toBe(true);
+      for (const args of [
+        ['issue', 'create', '--title', 'not through the thin entry', '--json'],
+        ['issue', 'ready', '--claim', '--json'],
+        ['issue', 'list', '--no-daemon', '--json'],
+        ['issue', 'list', '--help'],
+        ['issue', 'list', '--nope'],
+        ['actor', 'list', '--json'],
+        ['daemon', 'status', '--json'],
+      ]) {
+        const r = thin(args);
+        expect(r.handled, args.join(' ')).toBe(false);
+        expect(r.stdout + r.stderr, args.join(' ')).toBe('');
+      }
+      expect(thin(['issue', 'list', '--json'], { env: { GRITE_NO_DAEMON: '1' } }).handled).toBe(false);
+      expect(thin(['issue', 'list'], { devNull: true }).handled, 'human output to a character device').toBe(false);
+      expect(thin(['issue', 'list', '--json'], { devNull: true }).handled).toBe(true);
+      // Nothing was written or claimed.
+      expect((await grite({ cwd: repo.dir }, 'issue', 'list', '--json')).stdout).toBe(before);
+      expect((await grite({ cwd: repo.dir }, 'lock', 'status', '--json')).json).toMatchObject({ ok: true, data: { locks: [] } });
+    } finally {
+      await stopDaemon(repo.dir);
+    }
+  });
+
+  it('passes on without a daemon, with a daemon of another build or without the runner; the full path replaces such a daemon', async () => {
+    await stopDaemon(repo.dir);
+    expect(thin(['issue', 'list', '--json']).handled, 'no daemon').toBe(false);
+    const commonDir = join(repo.dir, '.git');
+    const main = join(ROOT, 'packages/daemon/dist/main.js');
+    const serve = join(ROOT, 'packages/cli/dist/serve.js');
+    // A daemon process of our choosing (stopped below with `grite daemon stop`, which stops any build).
+    const start = (extra: string[]): void => {
+      spawn(process.execPath, [main, '--repo', commonDir, '--idle-timeout', '60', ...extra], { stdio: 'ignore', detached: true }).unref();
+    };
+    const waitForStatus = async (): Promise<void> => {
+      for (let i = 0; i < 200; i++) {
+        const s = (await grite({ cwd: repo.dir, env: daemon }, 'daemon', 'status', '--json')).json as { data?: { daemon?: { running?: boolean } } };
+        if (s.data?.daemon?.running) return;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      throw new Error('the daemon did not start');
+    };
+    try {
+      start(['--build', 'another-build', '--cli', serve]);
+      await waitForStatus();
+      expect(thin(['issue', 'list', '--json']).handled, 'another build').toBe(false);
+      await stopDaemon(repo.dir);
+
+      start(['--build', build()]);
+      await waitForStatus();
+      expect(thin(['issue', 'list', '--json']).handled, 'no runner').toBe(false);
+      await stopDaemon(repo.dir);
+
+      start(['--build', 'another-build', '--cli', serve]);
+      await waitForStatus();
+      expect((await grite({ cwd: repo.dir, env: daemon }, 'issue', 'list', '--json')).code).toBe(0);
+      expect(thin(['issue', 'list', '--json']).handled, 'replaced by the full path').toBe(true);
+    } finally {
+      await stopDaemon(repo.dir);
     }
   });
 });

@@ -1,8 +1,11 @@
 #!/usr/bin/env node
-// grite. Hot commands go through the fast entry (dist/fast.bundle.cjs: one
-// bundled script, compiled with a V8 code cache kept beside it); everything
-// else (help, --version, unknown input) goes to full oclif, which renders the
-// same bytes and exit codes. GRITE_NO_FAST=1 skips the fast entry.
+// grite. Three entries, each passing on what it does not take:
+// 1. the thin entry (dist/thin.cjs): a pure read, run by a daemon of this
+//    build already running, in one round trip (GRITE_NO_THIN=1 skips it);
+// 2. the fast entry (dist/fast.bundle.cjs: one bundled script, compiled with
+//    a V8 code cache kept beside it): every command an op defines;
+// 3. full oclif: help, --version, unknown input; it renders the same bytes
+//    and exit codes as the other two. GRITE_NO_FAST=1 skips 1 and 2.
 //
 // CommonJS on purpose: an ES module entry starts Node's ESM loader (and
 // fs/promises, readline and more under it), ~5 ms on every call.
@@ -14,14 +17,15 @@ const vm = require('node:vm');
 const argv = process.argv.slice(2);
 
 /**
- * Compiles the fast bundle with the code cache when it matches (V8 checks the
- * source and its own version and flags, and rejects a stale cache); after a
- * run without a usable cache, writes a fresh one (best effort, atomically).
+ * Compiles one of the bundles in dist/ with its code cache when that matches
+ * (V8 checks the source and its own version and flags, and rejects a stale
+ * cache); `saveCache`, after a run without a usable cache, writes a fresh one
+ * (best effort, atomically), holding every function that run compiled.
  */
-function loadFast() {
-  const file = join(__dirname, '..', 'dist', 'fast.bundle.cjs');
+function loadBundle(name) {
+  const file = join(__dirname, '..', 'dist', name);
   const cacheFile = `${file}.${process.version}-${process.arch}.v8cache`;
-  // The bundle is ASCII (esbuild escapes the rest): latin1 skips UTF-8 decoding.
+  // The bundles are ASCII (esbuild escapes the rest): latin1 skips UTF-8 decoding.
   const source = readFileSync(file, 'latin1');
   let cachedData;
   try {
@@ -33,8 +37,6 @@ function loadFast() {
     filename: file,
     cachedData,
   });
-  // The bundle's external dynamic imports resolve from here.
-  globalThis.__griteImport = (specifier) => import(specifier);
   const module = { exports: {} };
   script.runInThisContext()(module.exports, require, module, file, dirname(file));
   const saveCache = () => {
@@ -47,16 +49,28 @@ function loadFast() {
       // A read-only install runs without a cache.
     }
   };
-  return { fastMain: module.exports.fastMain, saveCache };
+  return { exports: module.exports, saveCache };
 }
 
 async function main() {
   let handled = false;
-  if (!process.env.GRITE_NO_FAST) {
+  if (!process.env.GRITE_NO_FAST && !process.env.GRITE_NO_THIN) {
     try {
-      const { fastMain, saveCache } = loadFast();
-      handled = await fastMain(argv);
-      if (handled) saveCache();
+      const thin = loadBundle('thin.cjs');
+      handled = await thin.exports.thinMain(argv);
+      if (handled) thin.saveCache();
+    } catch (e) {
+      // It throws only before printing anything.
+      if (process.env.GRITE_DEBUG) console.error(e);
+    }
+  }
+  if (!handled && !process.env.GRITE_NO_FAST) {
+    try {
+      // The bundle's external dynamic imports resolve from here.
+      globalThis.__griteImport = (specifier) => import(specifier);
+      const fast = loadBundle('fast.bundle.cjs');
+      handled = await fast.exports.fastMain(argv);
+      if (handled) fast.saveCache();
     } catch (e) {
       handled = false;
       if (process.env.GRITE_DEBUG) console.error(e);

@@ -3,6 +3,12 @@
 // compile cache): Node then loads one pre-compiled script instead of hundreds
 // of modules, which is most of a hot command's start-up.
 //
+// Also bundles the thin entry (src/thin.ts) alone into dist/thin.cjs, with
+// this build's id, the schema version and the commands the daemon runs
+// (src/hot.ts) written in, and writes the build id to dist/build-id, where
+// daemon-launch.ts reads it: every build gets a new one, so a daemon started
+// by an earlier build (whose rendering, in serve.ts, may differ) is replaced.
+//
 // The in-process engine, the local-file commands and anything heavy stay
 // external and are imported lazily, so the daemon path never loads core or
 // SQLite. A script compiled by vm cannot use import() itself (Node 20 only
@@ -152,6 +158,32 @@ await build({
   logLevel: 'warning',
 });
 
+const requireHere = createRequire(import.meta.url);
+const { currentBuild } = await import(pathToFileURL(requireHere.resolve('@grite/daemon/client')).href);
+const { SCHEMA_VERSION } = await import(pathToFileURL(requireHere.resolve('@grite/protocol')).href);
+const { OPS } = await import(`${root}dist/ops/index.js`);
+const { runsInDaemon } = await import(`${root}dist/hot.js`);
+const buildId = `${currentBuild()}~${Date.now().toString(36)}`;
+const daemonCommands = OPS.filter(runsInDaemon).map((op) => op.id);
+await build({
+  entryPoints: [`${root}dist/thin.js`],
+  outfile: `${root}dist/thin.cjs`,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  minify: true,
+  legalComments: 'none',
+  define: {
+    GRITE_BUILD: JSON.stringify(buildId),
+    GRITE_SCHEMA_VERSION: JSON.stringify(SCHEMA_VERSION),
+    GRITE_DAEMON_COMMANDS: JSON.stringify(daemonCommands),
+  },
+  plugins: [keepModuleUrls, lazyBuiltins, flatbuffersEsm],
+  logLevel: 'warning',
+});
+await writeFile(`${root}dist/build-id`, `${buildId}\n`);
+
 const text = await readFile(outfile, 'utf8');
 // Every import() call, literal or computed (oclif's ts-path loader has one
 // that the fast path never reaches), goes through the host's importer.
@@ -161,4 +193,8 @@ const out = text.replace(/(?<![\w$.])import\(/g, () => {
   return '__griteImport(';
 });
 await writeFile(outfile, out);
-console.error(`bundle: ${(out.length / 1024).toFixed(0)} KiB, ${routed} dynamic imports routed through __griteImport`);
+const thinBytes = (await readFile(`${root}dist/thin.cjs`)).length;
+console.error(
+  `bundle: ${(out.length / 1024).toFixed(0)} KiB, ${routed} dynamic imports routed through __griteImport; ` +
+    `thin entry ${(thinBytes / 1024).toFixed(0)} KiB for ${daemonCommands.join(', ')}; build ${buildId}`,
+);

@@ -5,6 +5,7 @@
  * loads core.
  */
 import { decodeResponse, type IpcResponse } from '@grite/protocol';
+import { daemonLaunch } from './daemon-launch.js';
 
 export interface RouteOptions {
   noDaemon: boolean;
@@ -34,7 +35,7 @@ export async function route(commonDir: string, request: Uint8Array, opts: RouteO
  */
 async function tryDaemon(commonDir: string, request: Uint8Array, readOnly: boolean): Promise<IpcResponse | null> {
   const { sendViaDaemon, currentBuild } = await import('@grite/daemon/client');
-  const call = await sendViaDaemon({ commonDir, spawn: true, build: currentBuild() }, request, readOnly);
+  const call = await sendViaDaemon({ commonDir, spawn: true, ...daemonLaunch(currentBuild) }, request, readOnly);
   if (call === null) return null;
   try {
     return await call.response;

@@ -10,12 +10,14 @@ import { agentResultJson, isSessionOp, opWrites } from './ops/agent.js';
 import type { Op, OpInput, Values } from './ops/op.js';
 import { errorOutcome, successOutcome, type Outcome } from './output.js';
 import { resultJson, type Json } from './render/json.js';
-import { route } from './router.js';
+import { route, type RouteOptions } from './router.js';
 
 export interface RunEnv {
   cwd: string;
   env: NodeJS.ProcessEnv;
   readStdin: () => Promise<string>;
+  /** Where store requests go (default: router.ts's route; the daemon's runner sends them to its own engine). */
+  route?: (commonDir: string, request: Uint8Array, opts: RouteOptions) => Promise<IpcResponse>;
 }
 
 export function readProcessStdin(): Promise<string> {
@@ -67,7 +69,7 @@ export async function runOp(op: Op, flags: Values, args: Values, runEnv: RunEnv 
     const command = await op.build(input);
     const request = encodeRequest({ repo: ctx.repo.commonDir, actorId: ctx.actorId, command });
     const noDaemon = noDaemonWanted(flags, runEnv.env);
-    const resp = await route(ctx.repo.commonDir, request, { noDaemon, readOnly: op.readOnly === true && !opWrites(op, flags) });
+    const resp = await (runEnv.route ?? route)(ctx.repo.commonDir, request, { noDaemon, readOnly: op.readOnly === true && !opWrites(op, flags) });
     if (!resp.ok()) {
       const err = resp.error();
       const details = err ? readErrorDetails(err) : {};

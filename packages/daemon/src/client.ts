@@ -63,6 +63,8 @@ export interface ConnectOrSpawnOptions {
   clientKind?: ClientKind;
   /** The daemon entry to start (default: dist/main.js of this package). */
   mainPath?: string;
+  /** The module whose runner serves CliRun in a daemon this call starts (main.ts's `--cli`). */
+  cliModule?: string;
   /**
    * A request without side effects to send right behind Hello, saving a
    * round trip; its answer is used only if that daemon is of this build.
@@ -229,6 +231,7 @@ function spawnDaemon(opts: ConnectOrSpawnOptions, state: SpawnState): void {
     // Let the daemon report it in its log.
   }
   if (opts.idleTimeoutS !== undefined) args.push('--idle-timeout', String(opts.idleTimeoutS));
+  if (opts.cliModule !== undefined) args.push('--cli', opts.cliModule);
   const child = spawnProcess(process.execPath, args, { detached: true, stdio: 'ignore', cwd: '/' });
   state.started++;
   state.running = true;
@@ -374,6 +377,8 @@ export interface StartDaemonOptions {
   /** Budget (default 10 s). */
   timeoutMs?: number;
   mainPath?: string;
+  /** See ConnectOrSpawnOptions. */
+  cliModule?: string;
 }
 
 export interface StartDaemonResult {
@@ -399,6 +404,7 @@ export async function startDaemon(commonDir: string, opts: StartDaemonOptions = 
       timeoutMs: opts.timeoutMs ?? 10_000,
       ...(opts.idleTimeoutS !== undefined ? { idleTimeoutS: opts.idleTimeoutS } : {}),
       ...(opts.mainPath !== undefined ? { mainPath: opts.mainPath } : {}),
+      ...(opts.cliModule !== undefined ? { cliModule: opts.cliModule } : {}),
     });
   } catch {
     found = null;

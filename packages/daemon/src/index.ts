@@ -32,6 +32,8 @@ export {
   DaemonServer,
   DEFAULT_IDLE_TIMEOUT_MS,
   notificationObject,
+  type CliOutcome,
+  type CliRunner,
   type DaemonServerOptions,
   type EngineLike,
   type EngineNotification,

@@ -2,12 +2,14 @@
  * The daemon process (DESIGN.md section 7):
  *
  *   node packages/daemon/dist/main.js --repo <commonDir> [--idle-timeout S]
- *        [--build <id>] [--socket <path>]
+ *        [--build <id>] [--socket <path>] [--cli <module>]
  *
  * `--idle-timeout` is in seconds (default 300; 0 = never). `--build` is the
  * build id reported in Hello (default: this installation's, currentBuild());
  * a client that spawns a daemon passes its own. `--socket` defaults to the
- * path socket-path.ts computes for this environment.
+ * path socket-path.ts computes for this environment. `--cli` names a module
+ * (the CLI's dist/serve.js) whose `cliRunner` runs CliRun command lines;
+ * without it they are declined.
  *
  * Order matters:
  * 1. Take `ts-daemon.lock` (lifecycle.ts) before loading anything heavy
@@ -29,13 +31,14 @@
  */
 import { mkdirSync, realpathSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { currentBuild } from './build-id.js';
 import { daemonPaths, readDaemonInfo, removeQuietly, writeDaemonInfo, type DaemonInfo } from './discovery.js';
 import { acquireDaemonLock, exitWithoutLockCleanup } from './lifecycle.js';
 import { FileLogger } from './log.js';
 import { selfIdentity } from './process-identity.js';
-import type { EngineLike, StopReason } from './server.js';
+import type { CliRunner, EngineLike, StopReason } from './server.js';
 import { ensurePrivateDir, MAX_SOCKET_PATH_BYTES, socketPathFor } from './socket-path.js';
 
 const EXIT_OK = 0;
@@ -55,6 +58,7 @@ interface DaemonArgs {
   idleTimeoutS: number;
   build: string;
   socket: string | undefined;
+  cli: string | undefined;
 }
 
 function parseDaemonArgs(argv: string[]): DaemonArgs {
@@ -65,6 +69,7 @@ function parseDaemonArgs(argv: string[]): DaemonArgs {
       'idle-timeout': { type: 'string' },
       build: { type: 'string' },
       socket: { type: 'string' },
+      cli: { type: 'string' },
     },
     strict: true,
   });
@@ -75,13 +80,20 @@ function parseDaemonArgs(argv: string[]): DaemonArgs {
     if (!Number.isFinite(n) || n < 0) throw new Error(`--idle-timeout must be a number of seconds >= 0, got ${values['idle-timeout']}`);
     idleTimeoutS = n;
   }
-  return { repo: values.repo, idleTimeoutS, build: values.build ?? currentBuild(), socket: values.socket };
+  return { repo: values.repo, idleTimeoutS, build: values.build ?? currentBuild(), socket: values.socket, cli: values.cli };
 }
 
 async function openEngine(commonDir: string, build: string): Promise<EngineLike> {
   // Loaded only once the lock is ours: the engine pulls in core, SQLite and git.
   const { Engine } = await import('./engine/index.js');
   return Engine.open({ commonDir, build });
+}
+
+/** The CLI's runner for CliRun, from the module `--cli` names. */
+async function loadCliRunner(modulePath: string): Promise<CliRunner> {
+  const mod = (await import(pathToFileURL(modulePath).href)) as { cliRunner?: unknown };
+  if (typeof mod.cliRunner !== 'function') throw new Error(`${modulePath} exports no cliRunner`);
+  return mod.cliRunner as CliRunner;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -126,6 +138,7 @@ async function main(argv: string[]): Promise<number> {
     engine: openEngine(commonDir, args.build),
     log,
     idleTimeoutMs: args.idleTimeoutS * 1000,
+    ...(args.cli !== undefined ? { cliRunner: () => loadCliRunner(args.cli!) } : {}),
     onStop: () => {
       watchdog ??= setTimeout(() => {
         log.error('stop did not finish in time; exiting');

@@ -12,6 +12,9 @@
  * - `Subscribe`: acknowledged; from then on the connection also carries a
  *   Notification (tagged with the Subscribe's request_id) for each engine
  *   notification, while it keeps carrying requests.
+ * - `CliRun`: a command line run by the CLI's runner (`cliRunner`, which the
+ *   CLI supplies: this package knows nothing of commands) against this
+ *   daemon's engine; declined (`handled` false) without a runner.
  * Refused here: a request of another schema version (`ipc_error`), one for
  * another repository (`invalid_args`; compared by realpath, as the engine
  * does too), one without a
@@ -34,6 +37,11 @@ import type { EventEmitter } from 'node:events';
 import {
   AckT,
   CachedResponse,
+  CliRun,
+  CliRunResultT,
+  decodeRequest,
+  decodeResponse,
+  readCliRun,
   DaemonStatusResultT,
   REQUEST_ID_BYTES,
   encodeErrorResponse,
@@ -47,7 +55,9 @@ import {
   ServerConnection,
   SnapshotCreatedT,
   WalSyncedT,
+  type CliRunInput,
   type IpcRequest,
+  type IpcResponse,
   type NotificationKindObject,
 } from '@grite/protocol';
 import { nullLogger, type Logger } from './log.js';
@@ -82,6 +92,21 @@ export interface EngineLike {
   close(): Promise<void> | void;
 }
 
+/** What a command line run in the daemon prints, and its exit code. */
+export interface CliOutcome {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+/**
+ * Runs a command line as the CLI would, or declines it (null). `call` sends
+ * one encoded request (a Message holding an IpcRequest) to this daemon's
+ * engine and resolves its answer; it rejects a request for another
+ * repository, and the runner then declines.
+ */
+export type CliRunner = (input: CliRunInput, call: (request: Uint8Array) => Promise<IpcResponse>) => Promise<CliOutcome | null>;
+
 export type StopReason = 'signal' | 'request' | 'idle' | 'error' | 'api';
 
 export interface DaemonServerOptions {
@@ -102,6 +127,8 @@ export interface DaemonServerOptions {
   maxSubscriberBacklogBytes?: number;
   /** Called once when a stop begins, with its reason. */
   onStop?: (reason: StopReason) => void;
+  /** Loads the runner for CliRun (once, after the engine opened); without it CliRun is declined. */
+  cliRunner?: () => Promise<CliRunner>;
 }
 
 export const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60_000;
@@ -130,6 +157,7 @@ export class DaemonServer {
   private readonly maxFrameBytes: number | undefined;
   private readonly maxBacklog: number;
   private readonly onStop: ((reason: StopReason) => void) | undefined;
+  private readonly cliRunner: Promise<CliRunner | null>;
   private readonly server: Server;
   private readonly conns = new Set<Conn>();
   private readonly enginePromise: Promise<EngineLike>;
@@ -165,6 +193,14 @@ export class DaemonServer {
     this.helloAnswer = new CachedResponse(new HelloResultT(SCHEMA_VERSION, this.build, process.pid));
     this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
     this.enginePromise = Promise.resolve(opts.engine);
+    const loadRunner = opts.cliRunner;
+    this.cliRunner =
+      loadRunner === undefined
+        ? Promise.resolve(null)
+        : this.enginePromise.then(loadRunner, () => null).catch((err: unknown) => {
+            this.log.warn('the CLI runner failed to load: command lines are declined', { error: err });
+            return null;
+          });
     this.enginePromise.then(
       (engine) => {
         this.engine = engine;
@@ -381,11 +417,37 @@ export class DaemonServer {
         c.subscriptions.push(id.slice());
         this.armWatch();
         return encodeResponse(id, new AckT());
+      case IpcCommand.CliRun:
+        return encodeResponse(id, await this.cliRun(req), { sizeHint: 4096 });
       default: {
         const engine = this.engine ?? (await this.enginePromise);
         return await engine.handle(req);
       }
     }
+  }
+
+  private async cliRun(req: IpcRequest): Promise<CliRunResultT> {
+    const declined = new CliRunResultT(false, null, null, 0);
+    const runner = await this.cliRunner;
+    const cmd = req.command(new CliRun()) as CliRun | null;
+    if (runner === null || cmd === null) return declined;
+    try {
+      const out = await runner(readCliRun(cmd), (bytes) => this.callEngine(bytes));
+      return out === null ? declined : new CliRunResultT(true, out.stdout, out.stderr, out.exitCode);
+    } catch (err) {
+      this.log.warn('a command line failed in the daemon: declined, the client runs it', { error: err });
+      return declined;
+    }
+  }
+
+  /** One request of a CliRun's runner, answered as the socket would answer it. */
+  private async callEngine(bytes: Uint8Array): Promise<IpcResponse> {
+    const req = decodeRequest(bytes);
+    const repo = req.repo();
+    if (repo !== this.commonDir && !this.isOurRepo(repo)) throw new Error(`this daemon serves ${this.commonDir}, not ${repo ?? '(no repository)'}`);
+    this.requestCount++;
+    const engine = this.engine ?? (await this.enginePromise);
+    return decodeResponse(engine.tryCached?.(req) ?? (await engine.handle(req)));
   }
 
   /** Whether `repo` names our common dir by another spelling (a symlink); remembered per string. */

@@ -20,6 +20,7 @@ import {
   DaemonStopT,
   DbStats,
   decodeMessage,
+  encodeThinRequests,
   encodeFrame,
   encodeRequest,
   encodeResponse,
@@ -33,13 +34,14 @@ import {
   IssueShowT,
   MessageBody,
   NotificationKind,
+  readThinAnswer,
   responseError,
   SCHEMA_VERSION,
   SubscribeT,
   WalSynced,
   type IpcRequest,
 } from '@grite/protocol';
-import { DaemonServer, type EngineLike, type EngineNotification } from '../src/index.js';
+import { DaemonServer, type CliRunner, type EngineLike, type EngineNotification } from '../src/index.js';
 
 /** A fake engine: answers Ack; requests for issue "hold" wait until released. */
 class FakeEngine implements EngineLike {
@@ -80,14 +82,16 @@ let engine: FakeEngine;
 let server: DaemonServer;
 const clients: (ClientConnection | Socket)[] = [];
 
-async function startServer(opts: { idleTimeoutMs?: number } = {}): Promise<void> {
+async function startServer(opts: { idleTimeoutMs?: number; cliRunner?: CliRunner } = {}): Promise<void> {
   engine = new FakeEngine();
+  const runner = opts.cliRunner;
   server = new DaemonServer({
     commonDir,
     socketPath,
     build: 'build-a',
     engine,
     idleTimeoutMs: opts.idleTimeoutMs ?? 0,
+    ...(runner ? { cliRunner: () => Promise.resolve(runner) } : {}),
   });
   await server.listen();
 }
@@ -234,6 +238,77 @@ describe('the server answers its own commands', () => {
     expect(resp.ok()).toBe(true);
     expect(resp.resultType()).toBe(IpcResult.Ack);
     expect(engine.handled).toBe(1);
+  });
+});
+
+describe('CliRun (the thin entry)', () => {
+  const input = { argv: ['issue', 'list', '--json', 'ünï "q"'], cwd: '/some/dir', env: { GRITE_HOME: '/h', EMPTY: '' }, stdoutTty: true };
+
+  /** Sends the thin entry's Hello + CliRun and reads both answers. */
+  async function thinExchange(): Promise<ReturnType<typeof readThinAnswer>[]> {
+    const s = await rawSocket();
+    const req = encodeThinRequests({ repo: commonDir, build: 'build-a', schemaVersion: SCHEMA_VERSION, input });
+    const got: Buffer[] = [];
+    const answers = new Promise<Uint8Array[]>((resolve) =>
+      s.on('data', (c: Buffer) => {
+        got.push(c);
+        const f = frames(Buffer.concat(got));
+        if (f.length === 2) resolve(f);
+      }),
+    );
+    s.write(req.frames);
+    const out = (await answers).map((m) => readThinAnswer(m));
+    expect(out.map((a) => Buffer.from(a.requestId ?? []).toString('hex'))).toEqual([req.helloId, req.runId].map((i) => Buffer.from(i).toString('hex')));
+    return out;
+  }
+
+  it('runs the command line through the runner, which reaches the engine, and answers its output', async () => {
+    const seen: unknown[] = [];
+    await startServer({
+      cliRunner: async (inp, call) => {
+        seen.push(inp);
+        const resp = await call(encodeRequest({ repo: commonDir, command: new IssueShowT('abcd') }));
+        return { stdout: `result ${IpcResult[resp.resultType()]}\n`, stderr: 'ß', exitCode: 3 };
+      },
+    });
+    const [hello, run] = await thinExchange();
+    expect(hello).toMatchObject({ kind: 'hello', ok: true, build: 'build-a', schemaVersion: SCHEMA_VERSION });
+    expect(run).toMatchObject({ kind: 'run', ok: true, handled: true, exitCode: 3 });
+    if (run!.kind !== 'run') throw new Error('not a run answer');
+    expect(Buffer.from(run!.stdout!).toString('utf8')).toBe('result Ack\n');
+    expect(Buffer.from(run!.stderr!).toString('utf8')).toBe('ß');
+    expect(seen).toEqual([input]);
+    expect(engine.handled).toBe(1);
+  });
+
+  it('declines without a runner, when the runner declines or fails, and for another repository', async () => {
+    await startServer();
+    expect((await thinExchange())[1]).toMatchObject({ kind: 'run', ok: true, handled: false });
+    await server.stop('api');
+
+    const outcomes: string[] = [];
+    let runs = 0;
+    await startServer({
+      cliRunner: async (inp, call) => {
+        runs++;
+        if (runs === 1) return outcomes.push('declined'), null;
+        if (runs === 2) throw new Error(`cannot run ${inp.argv.join(' ')}`);
+        try {
+          await call(encodeRequest({ repo: join(dir, 'other.git'), command: new IssueShowT('abcd') }));
+          outcomes.push('called');
+        } catch {
+          outcomes.push('refused');
+        }
+        return null;
+      },
+    });
+    for (let i = 0; i < 3; i++) {
+      expect((await thinExchange())[1], `run ${i}`).toMatchObject({ kind: 'run', ok: true, handled: false });
+    }
+    expect(runs).toBe(3);
+    expect(outcomes).toEqual(['declined', 'refused']);
+    expect(engine.handled).toBe(0);
+    await helloWorks();
   });
 });
 

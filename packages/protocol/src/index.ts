@@ -25,3 +25,4 @@ export * from './messages.js';
 export * from './connection.js';
 export * from './server-connection.js';
 export * from './builder.js';
+export * from './cli-run.js';

@@ -107,6 +107,9 @@ import {
   type IpcResultObject,
   BatchT,
   BatchResultT,
+  CliRunT,
+  CliRunResultT,
+  KeyValueT,
   ClaimResultT,
   IssueClaimT,
   IpcRequestT,
@@ -218,6 +221,7 @@ const COMMANDS: Record<string, () => IpcCommandObject> = {
   Subscribe: () => new SubscribeT(),
   Batch: () => new BatchT([new IpcRequestT(1, ID(4), REPO, ID(3), IpcCommand.IssueComment, new IssueCommentT('ab12', TS, 'in a batch'))]),
   IssueClaim: () => new IssueClaimT('ab12', TS, 1_800_000),
+  CliRun: () => new CliRunT(['issue', 'list', '--json'], '/work/tree', [new KeyValueT('GRITE_HOME', '/h', [])], false),
 };
 
 const summary = (seed: number): IssueSummaryT =>
@@ -266,6 +270,7 @@ const RESULTS: Record<string, () => IpcResultObject> = {
       new IpcResponseT(1, ID(4), true, null, IpcResult.IssueWriteResult, new IssueWriteResultT(ID(1), ID(2, 32), 'a'.repeat(40), null)),
     ]),
   ClaimResult: () => new ClaimResultT(summary(1), lock(), false, ID(2, 32), 'a'.repeat(40), 'ab'.repeat(16)),
+  CliRunResult: () => new CliRunResultT(true, '{"ok":true}\n', 'ünï\n', 3),
 };
 
 describe('hand-written examples', () => {

@@ -12,6 +12,7 @@
  * session was idle (idle shutdown) is replaced the same way.
  */
 import { decodeResponse, type ClientConnection, type IpcResponse } from '@grite/protocol';
+import { daemonLaunch } from '../daemon-launch.js';
 
 type EngineLike = { handleBytes(message: Uint8Array): Promise<Uint8Array>; close(): Promise<void> };
 
@@ -71,7 +72,7 @@ export class SessionRoute {
     this.connecting ??= (async () => {
       try {
         const { connectOrSpawn, currentBuild } = await import('@grite/daemon/client');
-        const conn = await connectOrSpawn({ commonDir: this.commonDir, spawn: true, build: currentBuild() });
+        const conn = await connectOrSpawn({ commonDir: this.commonDir, spawn: true, ...daemonLaunch(currentBuild) });
         if (conn !== null && this.closed) {
           conn.dispose();
           return null;

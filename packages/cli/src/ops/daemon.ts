@@ -1,5 +1,6 @@
 /** `grite daemon start|stop|status`: the repository's background daemon. */
 import * as Flags from '@oclif/core/flags';
+import { daemonLaunch } from '../daemon-launch.js';
 import { globalFlags } from '../flags.js';
 import type { JsonData, LocalOp, OpInput } from './op.js';
 
@@ -23,8 +24,8 @@ export const daemonStart: LocalOp = {
   },
   args: {},
   async run(input) {
-    const { startDaemon } = await import('@grite/daemon/client');
-    const r = await startDaemon(await commonDir(input), { idleTimeoutS: input.flags['idle-timeout'] as number });
+    const { startDaemon, currentBuild } = await import('@grite/daemon/client');
+    const r = await startDaemon(await commonDir(input), { idleTimeoutS: input.flags['idle-timeout'] as number, ...daemonLaunch(currentBuild) });
     if (!r) throw new DaemonError('the daemon could not be started');
     return { started: r.started, pid: r.pid, socket: r.socket, build: r.build };
   },

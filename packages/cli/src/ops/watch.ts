@@ -18,6 +18,7 @@ import {
   encodeRequest,
   type Notification,
 } from '@grite/protocol';
+import { daemonLaunch } from '../daemon-launch.js';
 import { globalFlags, noDaemonWanted } from '../flags.js';
 import { errorOutcome, type Outcome } from '../output.js';
 import { shortId } from '../render/human.js';
@@ -69,7 +70,7 @@ async function watchSession(input: OpInput, env: NodeJS.ProcessEnv): Promise<Out
     const { resolveRepo } = await import('@grite/daemon/context');
     const { connectOrSpawn, currentBuild } = await import('@grite/daemon/client');
     const commonDir = resolveRepo(input.cwd, env).commonDir;
-    const conn = await connectOrSpawn({ commonDir, spawn: true, build: currentBuild() });
+    const conn = await connectOrSpawn({ commonDir, spawn: true, ...daemonLaunch(currentBuild) });
     if (!conn) throw new WatchError('no daemon could be started for this repository');
     conn.onNotification((n) => {
       const j = notificationJson(n);

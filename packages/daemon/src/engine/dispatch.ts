@@ -154,6 +154,7 @@ export const DISPATCH = {
   [IpcCommand.DaemonStatus]: served('static', DaemonStatus, daemonStatus),
   [IpcCommand.DaemonStop]: unsupported(DAEMON_ONLY),
   [IpcCommand.Subscribe]: unsupported(DAEMON_ONLY),
+  [IpcCommand.CliRun]: unsupported(DAEMON_ONLY),
   [IpcCommand.Batch]: served('serial-write', Batch, batch),
   // A claim validates alone (like any write) and takes its lock before its assignee event is queued.
   [IpcCommand.IssueClaim]: served('write', IssueClaim, issueClaim),

@@ -12,6 +12,8 @@ import { Attachment, AttachmentT } from './grite/ipc/attachment.js';
 import { BatchResult, BatchResultT } from './grite/ipc/batch-result.js';
 import { Batch, BatchT } from './grite/ipc/batch.js';
 import { ClaimResult, ClaimResultT } from './grite/ipc/claim-result.js';
+import { CliRunResult, CliRunResultT } from './grite/ipc/cli-run-result.js';
+import { CliRun, CliRunT } from './grite/ipc/cli-run.js';
 import { CodeSymbol, CodeSymbolT } from './grite/ipc/code-symbol.js';
 import { CommentAdded, CommentAddedT } from './grite/ipc/comment-added.js';
 import { Comment, CommentT } from './grite/ipc/comment.js';
@@ -189,7 +191,8 @@ export type IpcCommandObject =
   | DaemonStopT
   | SubscribeT
   | BatchT
-  | IssueClaimT;
+  | IssueClaimT
+  | CliRunT;
 
 /** Every member of the IpcCommand union, in type-value order. */
 export const IPC_COMMAND_MEMBERS: readonly UnionMember<IpcCommand, IpcCommandObject>[] = [
@@ -228,6 +231,7 @@ export const IPC_COMMAND_MEMBERS: readonly UnionMember<IpcCommand, IpcCommandObj
   { type: IpcCommand.Subscribe, name: 'Subscribe', objectClass: SubscribeT, accessorClass: Subscribe },
   { type: IpcCommand.Batch, name: 'Batch', objectClass: BatchT, accessorClass: Batch },
   { type: IpcCommand.IssueClaim, name: 'IssueClaim', objectClass: IssueClaimT, accessorClass: IssueClaim },
+  { type: IpcCommand.CliRun, name: 'CliRun', objectClass: CliRunT, accessorClass: CliRun },
 ];
 
 /** Any object-API member of the IpcResult union. */
@@ -253,7 +257,8 @@ export type IpcResultObject =
   | DaemonStatusResultT
   | AckT
   | BatchResultT
-  | ClaimResultT;
+  | ClaimResultT
+  | CliRunResultT;
 
 /** Every member of the IpcResult union, in type-value order. */
 export const IPC_RESULT_MEMBERS: readonly UnionMember<IpcResult, IpcResultObject>[] = [
@@ -279,6 +284,7 @@ export const IPC_RESULT_MEMBERS: readonly UnionMember<IpcResult, IpcResultObject
   { type: IpcResult.Ack, name: 'Ack', objectClass: AckT, accessorClass: Ack },
   { type: IpcResult.BatchResult, name: 'BatchResult', objectClass: BatchResultT, accessorClass: BatchResult },
   { type: IpcResult.ClaimResult, name: 'ClaimResult', objectClass: ClaimResultT, accessorClass: ClaimResult },
+  { type: IpcResult.CliRunResult, name: 'CliRunResult', objectClass: CliRunResultT, accessorClass: CliRunResult },
 ];
 
 /** Any object-API member of the MessageBody union. */
@@ -319,6 +325,8 @@ export const TABLE_CLASSES: Readonly<Record<string, TableClasses>> = {
   Batch: { objectClass: BatchT, accessorClass: Batch },
   BatchResult: { objectClass: BatchResultT, accessorClass: BatchResult },
   ClaimResult: { objectClass: ClaimResultT, accessorClass: ClaimResult },
+  CliRun: { objectClass: CliRunT, accessorClass: CliRun },
+  CliRunResult: { objectClass: CliRunResultT, accessorClass: CliRunResult },
   CodeSymbol: { objectClass: CodeSymbolT, accessorClass: CodeSymbol },
   Comment: { objectClass: CommentT, accessorClass: Comment },
   CommentAdded: { objectClass: CommentAddedT, accessorClass: CommentAdded },

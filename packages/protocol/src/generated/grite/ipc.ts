@@ -16,6 +16,8 @@ export { Batch, BatchT } from './ipc/batch.js';
 export { BatchResult, BatchResultT } from './ipc/batch-result.js';
 export { CheckStatus } from './ipc/check-status.js';
 export { ClaimResult, ClaimResultT } from './ipc/claim-result.js';
+export { CliRun, CliRunT } from './ipc/cli-run.js';
+export { CliRunResult, CliRunResultT } from './ipc/cli-run-result.js';
 export { ClientKind } from './ipc/client-kind.js';
 export { CodeSymbol, CodeSymbolT } from './ipc/code-symbol.js';
 export { Comment, CommentT } from './ipc/comment.js';

@@ -8,6 +8,7 @@
 /* eslint-disable @typescript-eslint/no-unused-vars, @typescript-eslint/no-explicit-any, @typescript-eslint/no-non-null-assertion */
 
 import { Batch, BatchT } from './batch.js';
+import { CliRun, CliRunT } from './cli-run.js';
 import { DaemonStatus, DaemonStatusT } from './daemon-status.js';
 import { DaemonStop, DaemonStopT } from './daemon-stop.js';
 import { DbStats, DbStatsT } from './db-stats.js';
@@ -80,13 +81,14 @@ export enum IpcCommand {
   DaemonStop = 32,
   Subscribe = 33,
   Batch = 34,
-  IssueClaim = 35
+  IssueClaim = 35,
+  CliRun = 36
 }
 
 export function unionToIpcCommand(
   type: IpcCommand,
-  accessor: (obj:Batch|DaemonStatus|DaemonStop|DbStats|Doctor|Export|Hello|IssueAssign|IssueAttach|IssueClaim|IssueClose|IssueComment|IssueCreate|IssueDepAdd|IssueDepList|IssueDepRemove|IssueDepTopo|IssueLabel|IssueLink|IssueList|IssueReady|IssueReopen|IssueShow|IssueUpdate|LockAcquire|LockGc|LockRelease|LockRenew|LockStatus|Rebuild|SnapshotCreate|SnapshotGc|SnapshotList|Subscribe|Sync) => Batch|DaemonStatus|DaemonStop|DbStats|Doctor|Export|Hello|IssueAssign|IssueAttach|IssueClaim|IssueClose|IssueComment|IssueCreate|IssueDepAdd|IssueDepList|IssueDepRemove|IssueDepTopo|IssueLabel|IssueLink|IssueList|IssueReady|IssueReopen|IssueShow|IssueUpdate|LockAcquire|LockGc|LockRelease|LockRenew|LockStatus|Rebuild|SnapshotCreate|SnapshotGc|SnapshotList|Subscribe|Sync|null
-): Batch|DaemonStatus|DaemonStop|DbStats|Doctor|Export|Hello|IssueAssign|IssueAttach|IssueClaim|IssueClose|IssueComment|IssueCreate|IssueDepAdd|IssueDepList|IssueDepRemove|IssueDepTopo|IssueLabel|IssueLink|IssueList|IssueReady|IssueReopen|IssueShow|IssueUpdate|LockAcquire|LockGc|LockRelease|LockRenew|LockStatus|Rebuild|SnapshotCreate|SnapshotGc|SnapshotList|Subscribe|Sync|null {
+  accessor: (obj:Batch|CliRun|DaemonStatus|DaemonStop|DbStats|Doctor|Export|Hello|IssueAssign|IssueAttach|IssueClaim|IssueClose|IssueComment|IssueCreate|IssueDepAdd|IssueDepList|IssueDepRemove|IssueDepTopo|IssueLabel|IssueLink|IssueList|IssueReady|IssueReopen|IssueShow|IssueUpdate|LockAcquire|LockGc|LockRelease|LockRenew|LockStatus|Rebuild|SnapshotCreate|SnapshotGc|SnapshotList|Subscribe|Sync) => Batch|CliRun|DaemonStatus|DaemonStop|DbStats|Doctor|Export|Hello|IssueAssign|IssueAttach|IssueClaim|IssueClose|IssueComment|IssueCreate|IssueDepAdd|IssueDepList|IssueDepRemove|IssueDepTopo|IssueLabel|IssueLink|IssueList|IssueReady|IssueReopen|IssueShow|IssueUpdate|LockAcquire|LockGc|LockRelease|LockRenew|LockStatus|Rebuild|SnapshotCreate|SnapshotGc|SnapshotList|Subscribe|Sync|null
+): Batch|CliRun|DaemonStatus|DaemonStop|DbStats|Doctor|Export|Hello|IssueAssign|IssueAttach|IssueClaim|IssueClose|IssueComment|IssueCreate|IssueDepAdd|IssueDepList|IssueDepRemove|IssueDepTopo|IssueLabel|IssueLink|IssueList|IssueReady|IssueReopen|IssueShow|IssueUpdate|LockAcquire|LockGc|LockRelease|LockRenew|LockStatus|Rebuild|SnapshotCreate|SnapshotGc|SnapshotList|Subscribe|Sync|null {
   switch(IpcCommand[type]) {
     case 'NONE': return null; 
     case 'Hello': return accessor(new Hello())! as Hello;
@@ -124,15 +126,16 @@ export function unionToIpcCommand(
     case 'Subscribe': return accessor(new Subscribe())! as Subscribe;
     case 'Batch': return accessor(new Batch())! as Batch;
     case 'IssueClaim': return accessor(new IssueClaim())! as IssueClaim;
+    case 'CliRun': return accessor(new CliRun())! as CliRun;
     default: return null;
   }
 }
 
 export function unionListToIpcCommand(
   type: IpcCommand, 
-  accessor: (index: number, obj:Batch|DaemonStatus|DaemonStop|DbStats|Doctor|Export|Hello|IssueAssign|IssueAttach|IssueClaim|IssueClose|IssueComment|IssueCreate|IssueDepAdd|IssueDepList|IssueDepRemove|IssueDepTopo|IssueLabel|IssueLink|IssueList|IssueReady|IssueReopen|IssueShow|IssueUpdate|LockAcquire|LockGc|LockRelease|LockRenew|LockStatus|Rebuild|SnapshotCreate|SnapshotGc|SnapshotList|Subscribe|Sync) => Batch|DaemonStatus|DaemonStop|DbStats|Doctor|Export|Hello|IssueAssign|IssueAttach|IssueClaim|IssueClose|IssueComment|IssueCreate|IssueDepAdd|IssueDepList|IssueDepRemove|IssueDepTopo|IssueLabel|IssueLink|IssueList|IssueReady|IssueReopen|IssueShow|IssueUpdate|LockAcquire|LockGc|LockRelease|LockRenew|LockStatus|Rebuild|SnapshotCreate|SnapshotGc|SnapshotList|Subscribe|Sync|null, 
+  accessor: (index: number, obj:Batch|CliRun|DaemonStatus|DaemonStop|DbStats|Doctor|Export|Hello|IssueAssign|IssueAttach|IssueClaim|IssueClose|IssueComment|IssueCreate|IssueDepAdd|IssueDepList|IssueDepRemove|IssueDepTopo|IssueLabel|IssueLink|IssueList|IssueReady|IssueReopen|IssueShow|IssueUpdate|LockAcquire|LockGc|LockRelease|LockRenew|LockStatus|Rebuild|SnapshotCreate|SnapshotGc|SnapshotList|Subscribe|Sync) => Batch|CliRun|DaemonStatus|DaemonStop|DbStats|Doctor|Export|Hello|IssueAssign|IssueAttach|IssueClaim|IssueClose|IssueComment|IssueCreate|IssueDepAdd|IssueDepList|IssueDepRemove|IssueDepTopo|IssueLabel|IssueLink|IssueList|IssueReady|IssueReopen|IssueShow|IssueUpdate|LockAcquire|LockGc|LockRelease|LockRenew|LockStatus|Rebuild|SnapshotCreate|SnapshotGc|SnapshotList|Subscribe|Sync|null, 
   index: number
-): Batch|DaemonStatus|DaemonStop|DbStats|Doctor|Export|Hello|IssueAssign|IssueAttach|IssueClaim|IssueClose|IssueComment|IssueCreate|IssueDepAdd|IssueDepList|IssueDepRemove|IssueDepTopo|IssueLabel|IssueLink|IssueList|IssueReady|IssueReopen|IssueShow|IssueUpdate|LockAcquire|LockGc|LockRelease|LockRenew|LockStatus|Rebuild|SnapshotCreate|SnapshotGc|SnapshotList|Subscribe|Sync|null {
+): Batch|CliRun|DaemonStatus|DaemonStop|DbStats|Doctor|Export|Hello|IssueAssign|IssueAttach|IssueClaim|IssueClose|IssueComment|IssueCreate|IssueDepAdd|IssueDepList|IssueDepRemove|IssueDepTopo|IssueLabel|IssueLink|IssueList|IssueReady|IssueReopen|IssueShow|IssueUpdate|LockAcquire|LockGc|LockRelease|LockRenew|LockStatus|Rebuild|SnapshotCreate|SnapshotGc|SnapshotList|Subscribe|Sync|null {
   switch(IpcCommand[type]) {
     case 'NONE': return null; 
     case 'Hello': return accessor(index, new Hello())! as Hello;
@@ -170,6 +173,7 @@ export function unionListToIpcCommand(
     case 'Subscribe': return accessor(index, new Subscribe())! as Subscribe;
     case 'Batch': return accessor(index, new Batch())! as Batch;
     case 'IssueClaim': return accessor(index, new IssueClaim())! as IssueClaim;
+    case 'CliRun': return accessor(index, new CliRun())! as CliRun;
     default: return null;
   }
 }

@@ -10,6 +10,7 @@
 import * as flatbuffers from 'flatbuffers';
 
 import { Batch, BatchT } from './batch.js';
+import { CliRun, CliRunT } from './cli-run.js';
 import { DaemonStatus, DaemonStatusT } from './daemon-status.js';
 import { DaemonStop, DaemonStopT } from './daemon-stop.js';
 import { DbStats, DbStatsT } from './db-stats.js';
@@ -231,7 +232,7 @@ constructor(
   public repo: string|Uint8Array|null = null,
   public actorId: (number)[] = [],
   public commandType: IpcCommand = IpcCommand.NONE,
-  public command: BatchT|DaemonStatusT|DaemonStopT|DbStatsT|DoctorT|ExportT|HelloT|IssueAssignT|IssueAttachT|IssueClaimT|IssueCloseT|IssueCommentT|IssueCreateT|IssueDepAddT|IssueDepListT|IssueDepRemoveT|IssueDepTopoT|IssueLabelT|IssueLinkT|IssueListT|IssueReadyT|IssueReopenT|IssueShowT|IssueUpdateT|LockAcquireT|LockGcT|LockReleaseT|LockRenewT|LockStatusT|RebuildT|SnapshotCreateT|SnapshotGcT|SnapshotListT|SubscribeT|SyncT|null = null
+  public command: BatchT|CliRunT|DaemonStatusT|DaemonStopT|DbStatsT|DoctorT|ExportT|HelloT|IssueAssignT|IssueAttachT|IssueClaimT|IssueCloseT|IssueCommentT|IssueCreateT|IssueDepAddT|IssueDepListT|IssueDepRemoveT|IssueDepTopoT|IssueLabelT|IssueLinkT|IssueListT|IssueReadyT|IssueReopenT|IssueShowT|IssueUpdateT|LockAcquireT|LockGcT|LockReleaseT|LockRenewT|LockStatusT|RebuildT|SnapshotCreateT|SnapshotGcT|SnapshotListT|SubscribeT|SyncT|null = null
 ){}
 
 

@@ -12,6 +12,7 @@ import * as flatbuffers from 'flatbuffers';
 import { Ack, AckT } from './ack.js';
 import { BatchResult, BatchResultT } from './batch-result.js';
 import { ClaimResult, ClaimResultT } from './claim-result.js';
+import { CliRunResult, CliRunResultT } from './cli-run-result.js';
 import { DaemonStatusResult, DaemonStatusResultT } from './daemon-status-result.js';
 import { DbStatsResult, DbStatsResultT } from './db-stats-result.js';
 import { DepListResult, DepListResultT } from './dep-list-result.js';
@@ -179,7 +180,7 @@ constructor(
   public ok: boolean = false,
   public error: IpcErrorT|null = null,
   public resultType: IpcResult = IpcResult.NONE,
-  public result: AckT|BatchResultT|ClaimResultT|DaemonStatusResultT|DbStatsResultT|DepListResultT|DepTopoResultT|DepWriteResultT|DoctorResultT|ExportResultT|HelloResultT|IssueListResultT|IssueShowResultT|IssueWriteResultT|LockGcResultT|LockInfoT|LockStatusResultT|RebuildResultT|SnapshotGcResultT|SnapshotInfoT|SnapshotListResultT|SyncResultT|null = null
+  public result: AckT|BatchResultT|ClaimResultT|CliRunResultT|DaemonStatusResultT|DbStatsResultT|DepListResultT|DepTopoResultT|DepWriteResultT|DoctorResultT|ExportResultT|HelloResultT|IssueListResultT|IssueShowResultT|IssueWriteResultT|LockGcResultT|LockInfoT|LockStatusResultT|RebuildResultT|SnapshotGcResultT|SnapshotInfoT|SnapshotListResultT|SyncResultT|null = null
 ){}
 
 

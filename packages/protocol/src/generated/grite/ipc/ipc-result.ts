@@ -10,6 +10,7 @@
 import { Ack, AckT } from './ack.js';
 import { BatchResult, BatchResultT } from './batch-result.js';
 import { ClaimResult, ClaimResultT } from './claim-result.js';
+import { CliRunResult, CliRunResultT } from './cli-run-result.js';
 import { DaemonStatusResult, DaemonStatusResultT } from './daemon-status-result.js';
 import { DbStatsResult, DbStatsResultT } from './db-stats-result.js';
 import { DepListResult, DepListResultT } from './dep-list-result.js';
@@ -54,13 +55,14 @@ export enum IpcResult {
   DaemonStatusResult = 19,
   Ack = 20,
   BatchResult = 21,
-  ClaimResult = 22
+  ClaimResult = 22,
+  CliRunResult = 23
 }
 
 export function unionToIpcResult(
   type: IpcResult,
-  accessor: (obj:Ack|BatchResult|ClaimResult|DaemonStatusResult|DbStatsResult|DepListResult|DepTopoResult|DepWriteResult|DoctorResult|ExportResult|HelloResult|IssueListResult|IssueShowResult|IssueWriteResult|LockGcResult|LockInfo|LockStatusResult|RebuildResult|SnapshotGcResult|SnapshotInfo|SnapshotListResult|SyncResult) => Ack|BatchResult|ClaimResult|DaemonStatusResult|DbStatsResult|DepListResult|DepTopoResult|DepWriteResult|DoctorResult|ExportResult|HelloResult|IssueListResult|IssueShowResult|IssueWriteResult|LockGcResult|LockInfo|LockStatusResult|RebuildResult|SnapshotGcResult|SnapshotInfo|SnapshotListResult|SyncResult|null
-): Ack|BatchResult|ClaimResult|DaemonStatusResult|DbStatsResult|DepListResult|DepTopoResult|DepWriteResult|DoctorResult|ExportResult|HelloResult|IssueListResult|IssueShowResult|IssueWriteResult|LockGcResult|LockInfo|LockStatusResult|RebuildResult|SnapshotGcResult|SnapshotInfo|SnapshotListResult|SyncResult|null {
+  accessor: (obj:Ack|BatchResult|ClaimResult|CliRunResult|DaemonStatusResult|DbStatsResult|DepListResult|DepTopoResult|DepWriteResult|DoctorResult|ExportResult|HelloResult|IssueListResult|IssueShowResult|IssueWriteResult|LockGcResult|LockInfo|LockStatusResult|RebuildResult|SnapshotGcResult|SnapshotInfo|SnapshotListResult|SyncResult) => Ack|BatchResult|ClaimResult|CliRunResult|DaemonStatusResult|DbStatsResult|DepListResult|DepTopoResult|DepWriteResult|DoctorResult|ExportResult|HelloResult|IssueListResult|IssueShowResult|IssueWriteResult|LockGcResult|LockInfo|LockStatusResult|RebuildResult|SnapshotGcResult|SnapshotInfo|SnapshotListResult|SyncResult|null
+): Ack|BatchResult|ClaimResult|CliRunResult|DaemonStatusResult|DbStatsResult|DepListResult|DepTopoResult|DepWriteResult|DoctorResult|ExportResult|HelloResult|IssueListResult|IssueShowResult|IssueWriteResult|LockGcResult|LockInfo|LockStatusResult|RebuildResult|SnapshotGcResult|SnapshotInfo|SnapshotListResult|SyncResult|null {
   switch(IpcResult[type]) {
     case 'NONE': return null; 
     case 'HelloResult': return accessor(new HelloResult())! as HelloResult;
@@ -85,15 +87,16 @@ export function unionToIpcResult(
     case 'Ack': return accessor(new Ack())! as Ack;
     case 'BatchResult': return accessor(new BatchResult())! as BatchResult;
     case 'ClaimResult': return accessor(new ClaimResult())! as ClaimResult;
+    case 'CliRunResult': return accessor(new CliRunResult())! as CliRunResult;
     default: return null;
   }
 }
 
 export function unionListToIpcResult(
   type: IpcResult, 
-  accessor: (index: number, obj:Ack|BatchResult|ClaimResult|DaemonStatusResult|DbStatsResult|DepListResult|DepTopoResult|DepWriteResult|DoctorResult|ExportResult|HelloResult|IssueListResult|IssueShowResult|IssueWriteResult|LockGcResult|LockInfo|LockStatusResult|RebuildResult|SnapshotGcResult|SnapshotInfo|SnapshotListResult|SyncResult) => Ack|BatchResult|ClaimResult|DaemonStatusResult|DbStatsResult|DepListResult|DepTopoResult|DepWriteResult|DoctorResult|ExportResult|HelloResult|IssueListResult|IssueShowResult|IssueWriteResult|LockGcResult|LockInfo|LockStatusResult|RebuildResult|SnapshotGcResult|SnapshotInfo|SnapshotListResult|SyncResult|null, 
+  accessor: (index: number, obj:Ack|BatchResult|ClaimResult|CliRunResult|DaemonStatusResult|DbStatsResult|DepListResult|DepTopoResult|DepWriteResult|DoctorResult|ExportResult|HelloResult|IssueListResult|IssueShowResult|IssueWriteResult|LockGcResult|LockInfo|LockStatusResult|RebuildResult|SnapshotGcResult|SnapshotInfo|SnapshotListResult|SyncResult) => Ack|BatchResult|ClaimResult|CliRunResult|DaemonStatusResult|DbStatsResult|DepListResult|DepTopoResult|DepWriteResult|DoctorResult|ExportResult|HelloResult|IssueListResult|IssueShowResult|IssueWriteResult|LockGcResult|LockInfo|LockStatusResult|RebuildResult|SnapshotGcResult|SnapshotInfo|SnapshotListResult|SyncResult|null, 
   index: number
-): Ack|BatchResult|ClaimResult|DaemonStatusResult|DbStatsResult|DepListResult|DepTopoResult|DepWriteResult|DoctorResult|ExportResult|HelloResult|IssueListResult|IssueShowResult|IssueWriteResult|LockGcResult|LockInfo|LockStatusResult|RebuildResult|SnapshotGcResult|SnapshotInfo|SnapshotListResult|SyncResult|null {
+): Ack|BatchResult|ClaimResult|CliRunResult|DaemonStatusResult|DbStatsResult|DepListResult|DepTopoResult|DepWriteResult|DoctorResult|ExportResult|HelloResult|IssueListResult|IssueShowResult|IssueWriteResult|LockGcResult|LockInfo|LockStatusResult|RebuildResult|SnapshotGcResult|SnapshotInfo|SnapshotListResult|SyncResult|null {
   switch(IpcResult[type]) {
     case 'NONE': return null; 
     case 'HelloResult': return accessor(index, new HelloResult())! as HelloResult;
@@ -118,6 +121,7 @@ export function unionListToIpcResult(
     case 'Ack': return accessor(index, new Ack())! as Ack;
     case 'BatchResult': return accessor(index, new BatchResult())! as BatchResult;
     case 'ClaimResult': return accessor(index, new ClaimResult())! as ClaimResult;
+    case 'CliRunResult': return accessor(index, new CliRunResult())! as CliRunResult;
     default: return null;
   }
 }

@@ -1,0 +1,40 @@
+/**
+ * The daemon's side of the thin entry (thin.ts): the runner a CLI-started
+ * daemon loads (`--cli`, daemon-launch.ts) to answer CliRun. It parses the
+ * client's command line as the fast entry does and runs it through the same
+ * runOp, with the client's directory and environment, against the daemon's
+ * own warm engine, so the bytes and exit code are the ones the client would
+ * have produced itself.
+ *
+ * It declines (null), and the client then runs the command itself, anything
+ * but a pure read: writes and claims, sessions and local commands, help and
+ * input the parser rejects, `--no-daemon`, human output for a terminal (its
+ * colour is the client's to decide), and a repository this daemon does not
+ * serve (the engine call rejects).
+ */
+import type { CliRunner } from '@grite/daemon';
+import { noDaemonWanted } from './flags.js';
+import { parseCommandLine, runsInDaemon } from './hot.js';
+import { opWrites } from './ops/agent.js';
+import { runOp } from './run-op.js';
+
+const noStdin = (): Promise<string> => Promise.reject(new Error('a command run in the daemon has no stdin'));
+
+export const cliRunner: CliRunner = async (input, call) => {
+  const line = await parseCommandLine(input.argv);
+  if (line === null || !runsInDaemon(line.op)) return null;
+  const { op, flags, args } = line;
+  if (opWrites(op, flags) || noDaemonWanted(flags, input.env) || (input.stdoutTty && !flags.json)) return null;
+  let declined = false;
+  const outcome = await runOp(op, flags, args, {
+    cwd: input.cwd,
+    env: input.env,
+    readStdin: noStdin,
+    route: (_commonDir, request) =>
+      call(request).catch((e: unknown) => {
+        declined = true;
+        throw e;
+      }),
+  });
+  return declined ? null : outcome;
+};
