@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GriteError, resolveRepo } from '../src/index.js';
+import { GriteError, resolveCommonDir, resolveRepo } from '../src/index.js';
 
 /** The environment git runs in: no GIT_* from outside, no user or system config. */
 function gitEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
@@ -42,6 +42,7 @@ function expectSameAsGit(cwd: string, extraEnv: NodeJS.ProcessEnv = {}): ReturnT
   const theirs = gitSays(cwd, extraEnv);
   expect({ gitDir: ours.gitDir, commonDir: ours.commonDir, workTree: ours.workTree }).toEqual(theirs);
   expect(ours.griteDir).toBe(join(theirs.commonDir, 'grite'));
+  expect(resolveCommonDir(cwd, gitEnv(extraEnv))).toBe(theirs.commonDir);
   return ours;
 }
 
@@ -178,5 +179,6 @@ describe('resolveRepo', () => {
     writeFileSync(join(broken, '.git'), `gitdir: ${join(tmp, 'missing')}\n`);
     expect(() => resolveRepo(broken, gitEnv())).toThrow(/not a git repository: .*missing/);
     expect(() => resolveRepo(main, gitEnv({ GIT_DIR: tmp }))).toThrow(GriteError);
+    expect(() => resolveCommonDir(broken, gitEnv())).toThrow(/not a git repository: .*missing/);
   });
 });

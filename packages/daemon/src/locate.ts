@@ -4,7 +4,7 @@
  * one lstat, with nothing else loaded (no protocol, no socket-path hashing).
  */
 import { dirname } from 'node:path';
-import { resolveRepo } from '@grite/core/repo';
+import { resolveCommonDir } from '@grite/core/repo';
 import { daemonPaths, readDaemonInfo } from './discovery.js';
 import { isPrivateDir } from './socket-path.js';
 
@@ -25,7 +25,7 @@ export interface RecordedDaemon {
 export function recordedDaemon(cwd: string, env: NodeJS.ProcessEnv): RecordedDaemon | null {
   let commonDir: string;
   try {
-    commonDir = resolveRepo(cwd, env).commonDir;
+    commonDir = resolveCommonDir(cwd, env);
   } catch {
     return null;
   }

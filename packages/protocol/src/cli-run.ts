@@ -20,7 +20,6 @@ import { IpcCommand } from './generated/lean/grite/ipc/ipc-command.js';
 import { IpcRequest } from './generated/lean/grite/ipc/ipc-request.js';
 import { IpcResponse } from './generated/lean/grite/ipc/ipc-response.js';
 import { IpcResult } from './generated/lean/grite/ipc/ipc-result.js';
-import { KeyValue } from './generated/lean/grite/ipc/key-value.js';
 import { MessageBody } from './generated/lean/grite/ipc/message-body.js';
 import { Message } from './generated/lean/grite/ipc/message.js';
 
@@ -84,18 +83,12 @@ function writeCliRun(b: flatbuffers.Builder, input: CliRunInput): flatbuffers.Of
     input.argv.map((a) => b.createString(a)),
   );
   const cwd = b.createString(input.cwd);
-  const env: flatbuffers.Offset[] = [];
+  let environ = '';
   for (const key of Object.keys(input.env)) {
     const value = input.env[key];
-    if (value === undefined) continue;
-    const k = b.createString(key);
-    const v = b.createString(value);
-    KeyValue.startKeyValue(b);
-    KeyValue.addKey(b, k);
-    KeyValue.addValue(b, v);
-    env.push(KeyValue.endKeyValue(b));
+    if (value !== undefined && !key.includes('\0') && !value.includes('\0')) environ += `${key}=${value}\0`;
   }
-  return CliRun.createCliRun(b, argv, cwd, CliRun.createEnvVector(b, env), input.stdoutTty);
+  return CliRun.createCliRun(b, argv, cwd, b.createString(environ), input.stdoutTty);
 }
 
 /**
@@ -156,11 +149,9 @@ export function readCliRun(cmd: CliRun): CliRunInput {
   const argv: string[] = [];
   for (let i = 0; i < cmd.argvLength(); i++) argv.push(cmd.argv(i) ?? '');
   const env: Record<string, string> = {};
-  const kv = new KeyValue();
-  for (let i = 0; i < cmd.envLength(); i++) {
-    const e = cmd.env(i, kv);
-    const key = e?.key();
-    if (e && key) env[key] = e.value() ?? '';
+  for (const entry of (cmd.environ() ?? '').split('\0')) {
+    const eq = entry.indexOf('=');
+    if (eq > 0) env[entry.slice(0, eq)] = entry.slice(eq + 1);
   }
   return { argv, cwd: cmd.cwd() ?? '', env, stdoutTty: cmd.stdoutTty() };
 }

@@ -109,7 +109,6 @@ import {
   BatchResultT,
   CliRunT,
   CliRunResultT,
-  KeyValueT,
   ClaimResultT,
   IssueClaimT,
   IpcRequestT,
@@ -221,7 +220,7 @@ const COMMANDS: Record<string, () => IpcCommandObject> = {
   Subscribe: () => new SubscribeT(),
   Batch: () => new BatchT([new IpcRequestT(1, ID(4), REPO, ID(3), IpcCommand.IssueComment, new IssueCommentT('ab12', TS, 'in a batch'))]),
   IssueClaim: () => new IssueClaimT('ab12', TS, 1_800_000),
-  CliRun: () => new CliRunT(['issue', 'list', '--json'], '/work/tree', [new KeyValueT('GRITE_HOME', '/h', [])], false),
+  CliRun: () => new CliRunT(['issue', 'list', '--json'], '/work/tree', 'GRITE_HOME=/h\0EMPTY=\0', false),
 };
 
 const summary = (seed: number): IssueSummaryT =>

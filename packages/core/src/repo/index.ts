@@ -1,5 +1,5 @@
 // Repository resolution and grite's local files (DESIGN.md section 2, "Local files").
-export { resolveRepo, type RepoPaths } from './resolve-repo.js';
+export { resolveCommonDir, resolveRepo, type RepoPaths } from './resolve-repo.js';
 export {
   TomlDocument,
   TomlDateTime,

@@ -53,9 +53,13 @@ function real(p: string): string {
 
 /** The common dir named by `<gitDir>/commondir`, or undefined without one. */
 function readCommonDirFile(gitDir: string): string | undefined {
+  const file = join(gitDir, 'commondir');
+  // Most git dirs have none: a stat that cannot throw is cheaper than the
+  // error a failed read builds (every CLI call resolves the repository).
+  if (stat(file) === undefined) return undefined;
   let text: string;
   try {
-    text = readFileSync(join(gitDir, 'commondir'), 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch {
     return undefined;
   }
@@ -152,12 +156,50 @@ function notARepo(cwd: string, message?: string): GriteError {
   });
 }
 
+interface Found {
+  absCwd: string;
+  gitDir: string;
+  /** Before core.worktree, core.bare and GIT_WORK_TREE. */
+  workTree: string | null;
+  explicit: boolean;
+  commonFromFile: string | undefined;
+  commonDir: string;
+}
+
 /**
  * The repository around `cwd`. `env` supplies `GIT_DIR`, `GIT_WORK_TREE`,
  * `GIT_COMMON_DIR` and `GIT_OBJECT_DIRECTORY` when set.
  * Throws GriteError('not_a_repo') outside any repository.
  */
 export function resolveRepo(cwd: string, env: NodeJS.ProcessEnv = process.env): RepoPaths {
+  const found = findGitDir(cwd, env);
+  const { absCwd, gitDir, explicit, commonFromFile } = found;
+  let workTree = found.workTree;
+  if (commonFromFile === undefined && (workTree !== null || explicit)) {
+    const core = readCoreConfig(join(gitDir, 'config'));
+    if (core.worktree !== undefined) workTree = resolve(gitDir, core.worktree);
+    else if (core.bare === true) workTree = null;
+  }
+  if (env.GIT_WORK_TREE) workTree = resolve(absCwd, env.GIT_WORK_TREE);
+
+  const realCommon = real(found.commonDir);
+  return {
+    workTree: workTree === null ? null : real(workTree),
+    gitDir: real(gitDir),
+    commonDir: realCommon,
+    griteDir: join(realCommon, 'grite'),
+  };
+}
+
+/**
+ * resolveRepo(cwd, env).commonDir, without reading the config for the work
+ * tree: for callers that need only grite's files (the CLI's thin entry).
+ */
+export function resolveCommonDir(cwd: string, env: NodeJS.ProcessEnv = process.env): string {
+  return real(findGitDir(cwd, env).commonDir);
+}
+
+function findGitDir(cwd: string, env: NodeJS.ProcessEnv): Found {
   const absCwd = resolve(cwd);
   let start: string;
   try {
@@ -206,19 +248,5 @@ export function resolveRepo(cwd: string, env: NodeJS.ProcessEnv = process.env): 
   }
 
   const commonFromFile = readCommonDirFile(gitDir);
-  const commonDir = over.common ?? commonFromFile ?? gitDir;
-  if (commonFromFile === undefined && (workTree !== null || explicit)) {
-    const core = readCoreConfig(join(gitDir, 'config'));
-    if (core.worktree !== undefined) workTree = resolve(gitDir, core.worktree);
-    else if (core.bare === true) workTree = null;
-  }
-  if (env.GIT_WORK_TREE) workTree = resolve(absCwd, env.GIT_WORK_TREE);
-
-  const realCommon = real(commonDir);
-  return {
-    workTree: workTree === null ? null : real(workTree),
-    gitDir: real(gitDir),
-    commonDir: realCommon,
-    griteDir: join(realCommon, 'grite'),
-  };
+  return { absCwd, gitDir, workTree, explicit, commonFromFile, commonDir: over.common ?? commonFromFile ?? gitDir };
 }

@@ -105,7 +105,7 @@ export const OBJECTS: readonly ObjectLayout[] = [
   { name: 'CliRun', struct: false, size: 0, align: 0, fields: [
     { name: 'argv', vt: 4, kind: FieldKind.VectorString, size: 4, ref: -1, aux: 0, required: false },
     { name: 'cwd', vt: 6, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
-    { name: 'env', vt: 8, kind: FieldKind.VectorTable, size: 4, ref: 62, aux: 0, required: false },
+    { name: 'environ', vt: 8, kind: FieldKind.String, size: 0, ref: -1, aux: 0, required: false },
     { name: 'stdout_tty', vt: 10, kind: FieldKind.Scalar, size: 1, ref: -1, aux: 0, required: false },
   ] },
   // 9

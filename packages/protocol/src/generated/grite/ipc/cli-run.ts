@@ -9,7 +9,6 @@
 
 import * as flatbuffers from 'flatbuffers';
 
-import { KeyValue, KeyValueT } from './key-value.js';
 
 
 /**
@@ -61,16 +60,15 @@ cwd(optionalEncoding?:any):string|Uint8Array|null {
 }
 
 /**
- * The client's whole environment (`key` and `value`).
+ * The client's whole environment: `KEY=value` entries, each ended by a
+ * NUL (as /proc/<pid>/environ has it; neither can contain one). One
+ * string, not a table per variable: it is encoded on every hot call.
  */
-env(index: number, obj?:KeyValue):KeyValue|null {
+environ():string|null
+environ(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+environ(optionalEncoding?:any):string|Uint8Array|null {
   const offset = this.bb!.__offset(this.bb_pos, 8);
-  return offset ? (obj || new KeyValue()).__init(this.bb!.__indirect(this.bb!.__vector(this.bb_pos + offset) + index * 4), this.bb!) : null;
-}
-
-envLength():number {
-  const offset = this.bb!.__offset(this.bb_pos, 8);
-  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
 }
 
 /**
@@ -105,20 +103,8 @@ static addCwd(builder:flatbuffers.Builder, cwdOffset:flatbuffers.Offset) {
   builder.addFieldOffset(1, cwdOffset, 0);
 }
 
-static addEnv(builder:flatbuffers.Builder, envOffset:flatbuffers.Offset) {
-  builder.addFieldOffset(2, envOffset, 0);
-}
-
-static createEnvVector(builder:flatbuffers.Builder, data:flatbuffers.Offset[]):flatbuffers.Offset {
-  builder.startVector(4, data.length, 4);
-  for (let i = data.length - 1; i >= 0; i--) {
-    builder.addOffset(data[i]!);
-  }
-  return builder.endVector();
-}
-
-static startEnvVector(builder:flatbuffers.Builder, numElems:number) {
-  builder.startVector(4, numElems, 4);
+static addEnviron(builder:flatbuffers.Builder, environOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(2, environOffset, 0);
 }
 
 static addStdoutTty(builder:flatbuffers.Builder, stdoutTty:boolean) {
@@ -130,11 +116,11 @@ static endCliRun(builder:flatbuffers.Builder):flatbuffers.Offset {
   return offset;
 }
 
-static createCliRun(builder:flatbuffers.Builder, argvOffset:flatbuffers.Offset, cwdOffset:flatbuffers.Offset, envOffset:flatbuffers.Offset, stdoutTty:boolean):flatbuffers.Offset {
+static createCliRun(builder:flatbuffers.Builder, argvOffset:flatbuffers.Offset, cwdOffset:flatbuffers.Offset, environOffset:flatbuffers.Offset, stdoutTty:boolean):flatbuffers.Offset {
   CliRun.startCliRun(builder);
   CliRun.addArgv(builder, argvOffset);
   CliRun.addCwd(builder, cwdOffset);
-  CliRun.addEnv(builder, envOffset);
+  CliRun.addEnviron(builder, environOffset);
   CliRun.addStdoutTty(builder, stdoutTty);
   return CliRun.endCliRun(builder);
 }
@@ -143,7 +129,7 @@ unpack(): CliRunT {
   return new CliRunT(
     this.bb!.createScalarList<string>(this.argv.bind(this), this.argvLength()),
     this.cwd(),
-    this.bb!.createObjList<KeyValue, KeyValueT>(this.env.bind(this), this.envLength()),
+    this.environ(),
     this.stdoutTty()
   );
 }
@@ -152,7 +138,7 @@ unpack(): CliRunT {
 unpackTo(_o: CliRunT): void {
   _o.argv = this.bb!.createScalarList<string>(this.argv.bind(this), this.argvLength());
   _o.cwd = this.cwd();
-  _o.env = this.bb!.createObjList<KeyValue, KeyValueT>(this.env.bind(this), this.envLength());
+  _o.environ = this.environ();
   _o.stdoutTty = this.stdoutTty();
 }
 }
@@ -161,7 +147,7 @@ export class CliRunT implements flatbuffers.IGeneratedObject {
 constructor(
   public argv: (string)[] = [],
   public cwd: string|Uint8Array|null = null,
-  public env: (KeyValueT)[] = [],
+  public environ: string|Uint8Array|null = null,
   public stdoutTty: boolean = false
 ){}
 
@@ -169,12 +155,12 @@ constructor(
 pack(builder:flatbuffers.Builder): flatbuffers.Offset {
   const argv = CliRun.createArgvVector(builder, builder.createObjectOffsetList(this.argv));
   const cwd = (this.cwd !== null ? builder.createString(this.cwd!) : 0);
-  const env = CliRun.createEnvVector(builder, builder.createObjectOffsetList(this.env));
+  const environ = (this.environ !== null ? builder.createString(this.environ!) : 0);
 
   return CliRun.createCliRun(builder,
     argv,
     cwd,
-    env,
+    environ,
     this.stdoutTty
   );
 }

@@ -9,9 +9,6 @@
 
 import * as flatbuffers from 'flatbuffers';
 
-import { KeyValue } from './key-value.js';
-
-
 /**
  * A read-only command line run inside the daemon, for the CLI's thin entry
  * (packages/cli/src/thin.ts): a hot read then costs the client one round
@@ -61,16 +58,15 @@ cwd(optionalEncoding?:any):string|Uint8Array|null {
 }
 
 /**
- * The client's whole environment (`key` and `value`).
+ * The client's whole environment: `KEY=value` entries, each ended by a
+ * NUL (as /proc/<pid>/environ has it; neither can contain one). One
+ * string, not a table per variable: it is encoded on every hot call.
  */
-env(index: number, obj?:KeyValue):KeyValue|null {
+environ():string|null
+environ(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+environ(optionalEncoding?:any):string|Uint8Array|null {
   const offset = this.bb!.__offset(this.bb_pos, 8);
-  return offset ? (obj || new KeyValue()).__init(this.bb!.__indirect(this.bb!.__vector(this.bb_pos + offset) + index * 4), this.bb!) : null;
-}
-
-envLength():number {
-  const offset = this.bb!.__offset(this.bb_pos, 8);
-  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
 }
 
 /**
@@ -105,20 +101,8 @@ static addCwd(builder:flatbuffers.Builder, cwdOffset:flatbuffers.Offset) {
   builder.addFieldOffset(1, cwdOffset, 0);
 }
 
-static addEnv(builder:flatbuffers.Builder, envOffset:flatbuffers.Offset) {
-  builder.addFieldOffset(2, envOffset, 0);
-}
-
-static createEnvVector(builder:flatbuffers.Builder, data:flatbuffers.Offset[]):flatbuffers.Offset {
-  builder.startVector(4, data.length, 4);
-  for (let i = data.length - 1; i >= 0; i--) {
-    builder.addOffset(data[i]!);
-  }
-  return builder.endVector();
-}
-
-static startEnvVector(builder:flatbuffers.Builder, numElems:number) {
-  builder.startVector(4, numElems, 4);
+static addEnviron(builder:flatbuffers.Builder, environOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(2, environOffset, 0);
 }
 
 static addStdoutTty(builder:flatbuffers.Builder, stdoutTty:boolean) {
@@ -130,11 +114,11 @@ static endCliRun(builder:flatbuffers.Builder):flatbuffers.Offset {
   return offset;
 }
 
-static createCliRun(builder:flatbuffers.Builder, argvOffset:flatbuffers.Offset, cwdOffset:flatbuffers.Offset, envOffset:flatbuffers.Offset, stdoutTty:boolean):flatbuffers.Offset {
+static createCliRun(builder:flatbuffers.Builder, argvOffset:flatbuffers.Offset, cwdOffset:flatbuffers.Offset, environOffset:flatbuffers.Offset, stdoutTty:boolean):flatbuffers.Offset {
   CliRun.startCliRun(builder);
   CliRun.addArgv(builder, argvOffset);
   CliRun.addCwd(builder, cwdOffset);
-  CliRun.addEnv(builder, envOffset);
+  CliRun.addEnviron(builder, environOffset);
   CliRun.addStdoutTty(builder, stdoutTty);
   return CliRun.endCliRun(builder);
 }
