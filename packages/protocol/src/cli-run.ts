@@ -2,26 +2,25 @@
  * CliRun, the CLI's thin entry (packages/cli/src/thin.ts): a hot read sent
  * to the daemon as its command line, answered with the bytes to print.
  *
- * The client side (encodeThinRequests, readThinAnswer) imports only the
- * generated code of the tables it touches, never the unions' tables of
- * messages.ts, so the thin entry's bundle stays a few kilobytes: loading and
- * evaluating the whole schema's code is most of what the thin entry saves.
- * Answers are read without verification, like decodeResponse's: they come
- * from a daemon of this very build (the pipelined Hello says so).
+ * The client side (encodeThinRequests, readThinAnswer) is written and read
+ * here by hand, without the flatbuffers runtime: on a call that lasts a few
+ * milliseconds, the runtime's cold start (its Builder makes a TextEncoder,
+ * every ByteBuffer a TextDecoder, all of it interpreted once) cost more than
+ * the rest of the frame handling. It covers the seven tables involved
+ * (Message, IpcRequest, Hello, CliRun; IpcResponse, HelloResult,
+ * CliRunResult), at the vtable offsets in THIN_VTABLE, which a test checks
+ * against the schema's layout (the file identifier too); the daemon
+ * verifies every request it reads, and the tests read these frames back
+ * with the generated code. Answers are read without verification, like
+ * decodeResponse's (they come from a daemon of this very build, as the
+ * pipelined Hello tells), but every read is bounds-checked (Buffer's
+ * readers throw past the end).
  */
-import * as flatbuffers from 'flatbuffers';
-import { FRAME_HEADER_BYTES } from './framing.js';
-import { CliRunResult } from './generated/lean/grite/ipc/cli-run-result.js';
-import { CliRun } from './generated/lean/grite/ipc/cli-run.js';
+import type { CliRun } from './generated/lean/grite/ipc/cli-run.js';
 import { ClientKind } from './generated/lean/grite/ipc/client-kind.js';
-import { HelloResult } from './generated/lean/grite/ipc/hello-result.js';
-import { Hello } from './generated/lean/grite/ipc/hello.js';
 import { IpcCommand } from './generated/lean/grite/ipc/ipc-command.js';
-import { IpcRequest } from './generated/lean/grite/ipc/ipc-request.js';
-import { IpcResponse } from './generated/lean/grite/ipc/ipc-response.js';
 import { IpcResult } from './generated/lean/grite/ipc/ipc-result.js';
 import { MessageBody } from './generated/lean/grite/ipc/message-body.js';
-import { Message } from './generated/lean/grite/ipc/message.js';
 
 /** What the daemon needs to run a command line as the client would. */
 export interface CliRunInput {
@@ -31,6 +30,22 @@ export interface CliRunInput {
   stdoutTty: boolean;
 }
 
+/** The Message file identifier (schema-layout.ts's FILE_IDENTIFIER; the layout itself is too big to load here). */
+export const THIN_FILE_IDENTIFIER = 'GRT1';
+
+/** The vtable offset of each field written or read here (4 + 2 * field id). */
+export const THIN_VTABLE = {
+  Message: { body_type: 4, body: 6 },
+  IpcRequest: { schema_version: 4, request_id: 6, repo: 8, command_type: 12, command: 14 },
+  Hello: { schema_version: 4, build: 6, client_kind: 8 },
+  CliRun: { argv: 4, cwd: 6, environ: 8, stdout_tty: 10 },
+  IpcResponse: { request_id: 6, ok: 8, result_type: 12, result: 14 },
+  HelloResult: { schema_version: 4, build: 6 },
+  CliRunResult: { handled: 4, stdout: 6, stderr: 8, exit_code: 10 },
+} as const;
+
+const V = THIN_VTABLE;
+
 export interface ThinRequests {
   /** Both frames, Hello first, ready to write. */
   frames: Uint8Array;
@@ -38,57 +53,167 @@ export interface ThinRequests {
   runId: Uint8Array;
 }
 
+/** A field of a table being written: a scalar, or a reference written after the table. */
+type FieldSpec = { vt: number; size: 1 | 2 | 4; value: number } | { vt: number; ref: () => number };
+
+/**
+ * Writes FlatBuffers front to back: a table's vtable, then the table, then
+ * what its fields refer to (uoffsets point forward, as they must), every
+ * object aligned as the format and the verifier want.
+ */
+class FrameWriter {
+  private b: Buffer;
+  private n = 0;
+
+  constructor(size: number) {
+    this.b = Buffer.alloc(size);
+  }
+
+  private ensure(k: number): void {
+    if (this.n + k <= this.b.length) return;
+    const bigger = Buffer.alloc(Math.max(this.b.length * 2, this.n + k + 1024));
+    this.b.copy(bigger, 0, 0, this.n);
+    this.b = bigger;
+  }
+
+  private pad(align: number): void {
+    this.ensure(align);
+    while (this.n % align !== 0) this.b[this.n++] = 0;
+  }
+
+  /** One length-prefixed frame holding a Message whose root table `root` writes. */
+  frame(root: () => number): void {
+    this.pad(4);
+    this.ensure(8);
+    const header = this.n;
+    const start = header + 4;
+    this.n = start + 8;
+    this.b.write(THIN_FILE_IDENTIFIER, start + 4, 'latin1');
+    this.b.writeUInt32LE(root() - start, start);
+    this.pad(4);
+    this.b.writeUInt32BE(this.n - start, header);
+  }
+
+  table(fields: readonly FieldSpec[]): number {
+    const vtSize = Math.max(...fields.map((f) => f.vt)) + 2;
+    this.pad(2);
+    this.ensure(vtSize + 8 + 4 * fields.length);
+    const vt = this.n;
+    this.b.fill(0, vt, vt + vtSize);
+    this.n += vtSize;
+    this.pad(4);
+    const pos = this.n;
+    this.b.writeInt32LE(pos - vt, pos);
+    this.n += 4;
+    const refs: [number, () => number][] = [];
+    // 4-byte fields first, then 2, then 1: each lands aligned.
+    for (const size of [4, 2, 1]) {
+      for (const f of fields) {
+        if (('ref' in f ? 4 : f.size) !== size) continue;
+        this.b.writeUInt16LE(this.n - pos, vt + f.vt);
+        if ('ref' in f) {
+          refs.push([this.n, f.ref]);
+          this.n += 4;
+        } else if (size === 4) this.n = this.b.writeInt32LE(f.value, this.n);
+        else if (size === 2) this.n = this.b.writeUInt16LE(f.value, this.n);
+        else this.b[this.n++] = f.value;
+      }
+    }
+    this.b.writeUInt16LE(vtSize, vt);
+    this.b.writeUInt16LE(this.n - pos, vt + 2);
+    for (const [at, write] of refs) {
+      const target = write();
+      this.b.writeUInt32LE(target - at, at);
+    }
+    return pos;
+  }
+
+  string(s: string): number {
+    const len = Buffer.byteLength(s, 'utf8');
+    this.pad(4);
+    this.ensure(len + 5);
+    const pos = this.n;
+    this.b.writeUInt32LE(len, pos);
+    this.b.write(s, pos + 4, len, 'utf8');
+    this.b[pos + 4 + len] = 0;
+    this.n = pos + 5 + len;
+    return pos;
+  }
+
+  bytes(data: Uint8Array): number {
+    this.pad(4);
+    this.ensure(data.length + 4);
+    const pos = this.n;
+    this.b.writeUInt32LE(data.length, pos);
+    this.b.set(data, pos + 4);
+    this.n = pos + 4 + data.length;
+    return pos;
+  }
+
+  strings(list: readonly string[]): number {
+    this.pad(4);
+    this.ensure(4 + 4 * list.length);
+    const pos = this.n;
+    this.b.writeUInt32LE(list.length, pos);
+    this.n += 4 + 4 * list.length;
+    list.forEach((s, i) => {
+      const at = pos + 4 + 4 * i;
+      this.b.writeUInt32LE(this.string(s) - at, at);
+    });
+    return pos;
+  }
+
+  done(): Uint8Array {
+    return this.b.subarray(0, this.n);
+  }
+}
+
 /** A Hello and a CliRun request, framed back to back for one write. */
 export function encodeThinRequests(opts: { repo: string; build: string; schemaVersion: number; input: CliRunInput }): ThinRequests {
+  const { input } = opts;
   const helloId = randomId();
   const runId = randomId();
-  const hello = encodeRequestMessage(opts, helloId, IpcCommand.Hello, (b) =>
-    Hello.createHello(b, opts.schemaVersion, b.createString(opts.build), ClientKind.cli),
-  );
-  const run = encodeRequestMessage(opts, runId, IpcCommand.CliRun, (b) => writeCliRun(b, opts.input));
-  const frames = new Uint8Array(2 * FRAME_HEADER_BYTES + hello.length + run.length);
-  let at = 0;
-  for (const m of [hello, run]) {
-    new DataView(frames.buffer).setUint32(at, m.length);
-    frames.set(m, at + FRAME_HEADER_BYTES);
-    at += FRAME_HEADER_BYTES + m.length;
-  }
-  return { frames, helloId, runId };
-}
-
-function encodeRequestMessage(
-  opts: { repo: string; schemaVersion: number },
-  id: Uint8Array,
-  type: IpcCommand,
-  command: (b: flatbuffers.Builder) => flatbuffers.Offset,
-): Uint8Array {
-  const b = new flatbuffers.Builder(1024);
-  const cmd = command(b);
-  const rid = IpcRequest.createRequestIdVector(b, id);
-  const repo = b.createString(opts.repo);
-  IpcRequest.startIpcRequest(b);
-  IpcRequest.addSchemaVersion(b, opts.schemaVersion);
-  IpcRequest.addRequestId(b, rid);
-  IpcRequest.addRepo(b, repo);
-  IpcRequest.addCommandType(b, type);
-  IpcRequest.addCommand(b, cmd);
-  const req = IpcRequest.endIpcRequest(b);
-  Message.finishMessageBuffer(b, Message.createMessage(b, MessageBody.IpcRequest, req));
-  return b.asUint8Array();
-}
-
-function writeCliRun(b: flatbuffers.Builder, input: CliRunInput): flatbuffers.Offset {
-  const argv = CliRun.createArgvVector(
-    b,
-    input.argv.map((a) => b.createString(a)),
-  );
-  const cwd = b.createString(input.cwd);
   let environ = '';
   for (const key of Object.keys(input.env)) {
     const value = input.env[key];
     if (value !== undefined && !key.includes('\0') && !value.includes('\0')) environ += `${key}=${value}\0`;
   }
-  return CliRun.createCliRun(b, argv, cwd, b.createString(environ), input.stdoutTty);
+  const w = new FrameWriter(2048 + 2 * environ.length);
+  const request = (id: Uint8Array, type: number, command: () => number) => () =>
+    w.table([
+      { vt: V.Message.body_type, size: 1, value: MessageBody.IpcRequest },
+      {
+        vt: V.Message.body,
+        ref: () =>
+          w.table([
+            { vt: V.IpcRequest.schema_version, size: 2, value: opts.schemaVersion },
+            { vt: V.IpcRequest.request_id, ref: () => w.bytes(id) },
+            { vt: V.IpcRequest.repo, ref: () => w.string(opts.repo) },
+            { vt: V.IpcRequest.command_type, size: 1, value: type },
+            { vt: V.IpcRequest.command, ref: command },
+          ]),
+      },
+    ]);
+  w.frame(
+    request(helloId, IpcCommand.Hello, () =>
+      w.table([
+        { vt: V.Hello.schema_version, size: 2, value: opts.schemaVersion },
+        { vt: V.Hello.build, ref: () => w.string(opts.build) },
+        { vt: V.Hello.client_kind, size: 1, value: ClientKind.cli },
+      ]),
+    ),
+  );
+  w.frame(
+    request(runId, IpcCommand.CliRun, () =>
+      w.table([
+        { vt: V.CliRun.argv, ref: () => w.strings(input.argv) },
+        { vt: V.CliRun.cwd, ref: () => w.string(input.cwd) },
+        { vt: V.CliRun.environ, ref: () => w.string(environ) },
+        { vt: V.CliRun.stdout_tty, size: 1, value: input.stdoutTty ? 1 : 0 },
+      ]),
+    ),
+  );
+  return { frames: w.done(), helloId, runId };
 }
 
 /**
@@ -115,30 +240,80 @@ export type ThinAnswer =
     }
   | { kind: 'other'; requestId: Uint8Array | null };
 
+/** Reads tables by vtable offset; every read past the buffer throws (RangeError). */
+class TableReader {
+  constructor(private readonly b: Buffer) {}
+
+  root(): number {
+    return this.b.readUInt32LE(0);
+  }
+
+  private field(table: number, vt: number): number {
+    const vtable = table - this.b.readInt32LE(table);
+    if (vt + 2 > this.b.readUInt16LE(vtable)) return 0;
+    const off = this.b.readUInt16LE(vtable + vt);
+    return off === 0 ? 0 : table + off;
+  }
+
+  u8(table: number, vt: number): number {
+    const p = this.field(table, vt);
+    return p === 0 ? 0 : this.b.readUInt8(p);
+  }
+
+  u16(table: number, vt: number): number {
+    const p = this.field(table, vt);
+    return p === 0 ? 0 : this.b.readUInt16LE(p);
+  }
+
+  i32(table: number, vt: number): number {
+    const p = this.field(table, vt);
+    return p === 0 ? 0 : this.b.readInt32LE(p);
+  }
+
+  /** The table, string or vector a field refers to; 0 when absent. */
+  ref(table: number, vt: number): number {
+    const p = this.field(table, vt);
+    return p === 0 ? 0 : p + this.b.readUInt32LE(p);
+  }
+
+  /** A string's or byte vector's bytes, viewed in place. */
+  bytes(table: number, vt: number): Buffer | null {
+    const p = this.ref(table, vt);
+    if (p === 0) return null;
+    const len = this.b.readUInt32LE(p);
+    if (p + 4 + len > this.b.length) throw new RangeError('a vector runs past the end of the message');
+    return this.b.subarray(p + 4, p + 4 + len);
+  }
+}
+
 /** One answer (a frame's message, header removed) as the thin entry reads it. */
 export function readThinAnswer(message: Uint8Array): ThinAnswer {
-  const msg = Message.getRootAsMessage(new flatbuffers.ByteBuffer(message));
-  if (msg.bodyType() !== MessageBody.IpcResponse) return { kind: 'other', requestId: null };
-  const resp = msg.body(new IpcResponse()) as IpcResponse;
-  const requestId = resp.requestIdArray();
-  const ok = resp.ok();
-  switch (ok ? resp.resultType() : IpcResult.NONE) {
-    case IpcResult.HelloResult: {
-      const r = resp.result(new HelloResult()) as HelloResult;
-      return { kind: 'hello', requestId, ok, build: r.build() ?? '', schemaVersion: r.schemaVersion() };
-    }
-    case IpcResult.CliRunResult: {
-      const r = resp.result(new CliRunResult()) as CliRunResult;
+  const r = new TableReader(Buffer.from(message.buffer, message.byteOffset, message.byteLength));
+  const msg = r.root();
+  if (r.u8(msg, V.Message.body_type) !== MessageBody.IpcResponse) return { kind: 'other', requestId: null };
+  const resp = r.ref(msg, V.Message.body);
+  const requestId = r.bytes(resp, V.IpcResponse.request_id);
+  const ok = r.u8(resp, V.IpcResponse.ok) !== 0;
+  const result = r.ref(resp, V.IpcResponse.result);
+  switch (ok && result !== 0 ? r.u8(resp, V.IpcResponse.result_type) : IpcResult.NONE) {
+    case IpcResult.HelloResult:
+      return {
+        kind: 'hello',
+        requestId,
+        ok,
+        build: r.bytes(result, V.HelloResult.build)?.toString('utf8') ?? '',
+        schemaVersion: r.u16(result, V.HelloResult.schema_version),
+      };
+    case IpcResult.CliRunResult:
       return {
         kind: 'run',
         requestId,
         ok,
-        handled: r.handled(),
-        stdout: r.stdout(flatbuffers.Encoding.UTF8_BYTES) as Uint8Array | null,
-        stderr: r.stderr(flatbuffers.Encoding.UTF8_BYTES) as Uint8Array | null,
-        exitCode: r.exitCode(),
+        handled: r.u8(result, V.CliRunResult.handled) !== 0,
+        stdout: r.bytes(result, V.CliRunResult.stdout),
+        stderr: r.bytes(result, V.CliRunResult.stderr),
+        exitCode: r.i32(result, V.CliRunResult.exit_code),
       };
-    }
     default:
       return { kind: 'other', requestId };
   }
