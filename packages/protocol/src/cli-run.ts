@@ -16,11 +16,11 @@
  * pipelined Hello tells), but every read is bounds-checked (Buffer's
  * readers throw past the end).
  */
-import type { CliRun } from './generated/lean/grite/ipc/cli-run.js';
-import { ClientKind } from './generated/lean/grite/ipc/client-kind.js';
-import { IpcCommand } from './generated/lean/grite/ipc/ipc-command.js';
-import { IpcResult } from './generated/lean/grite/ipc/ipc-result.js';
-import { MessageBody } from './generated/lean/grite/ipc/message-body.js';
+import type { CliRun } from './generated/grite/ipc/cli-run.js';
+import { ClientKind } from './generated/grite/ipc/client-kind.js';
+import { IpcCommand } from './generated/grite/ipc/ipc-command.js';
+import { IpcResult } from './generated/grite/ipc/ipc-result.js';
+import { MessageBody } from './generated/grite/ipc/message-body.js';
 
 /** What the daemon needs to run a command line as the client would. */
 export interface CliRunInput {
