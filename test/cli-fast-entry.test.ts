@@ -2,7 +2,7 @@
 // codes: all parse with oclif's parser and the same op definitions and end in
 // runOp (the thin entry's in the daemon, serve.ts).
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -216,6 +216,36 @@ describe('the thin entry', () => {
       expect(thin(['issue', 'list', '--json']).handled, 'replaced by the full path').toBe(true);
     } finally {
       await stopDaemon(repo.dir);
+    }
+  });
+});
+
+describe('the code caches of the bundles', () => {
+  // V8 accepts a code cache for any source of the same length: a rebuilt
+  // bundle must never run the bytecode of the one before it.
+  it('a rebuilt bundle of the same length runs its own code, and its old cache goes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'grite-v8cache-'));
+    try {
+      mkdirSync(join(dir, 'bin'));
+      mkdirSync(join(dir, 'dist'));
+      copyFileSync(join(ROOT, 'packages/cli/bin/run.cjs'), join(dir, 'bin/run.cjs'));
+      const bundle = join(dir, 'dist/thin.cjs');
+      const write = (word: string, mtime: number): void => {
+        writeFileSync(bundle, `exports.thinMain = async () => { process.stdout.write(${JSON.stringify(word)}); return true; };\n`);
+        utimesSync(bundle, mtime, mtime);
+      };
+      const run = (): string => spawnSync(process.execPath, [join(dir, 'bin/run.cjs'), 'x'], { encoding: 'utf8' }).stdout;
+      const caches = (): string[] => readdirSync(join(dir, 'dist')).filter((f) => f.startsWith('thin.cjs.') && f.endsWith('.v8cache'));
+      write('one', 1_700_000_000);
+      expect(run()).toBe('one');
+      expect(caches()).toHaveLength(1);
+      expect(run()).toBe('one'); // from the cache
+      write('two', 1_700_000_100);
+      expect(run()).toBe('two');
+      expect(caches()).toHaveLength(1);
+      expect(run()).toBe('two');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

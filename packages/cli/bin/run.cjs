@@ -10,21 +10,27 @@
 // CommonJS on purpose: an ES module entry starts Node's ESM loader (and
 // fs/promises, readline and more under it), ~5 ms on every call.
 'use strict';
-const { readFileSync, renameSync, writeFileSync } = require('node:fs');
-const { dirname, join } = require('node:path');
+const { readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } = require('node:fs');
+const { basename, dirname, join } = require('node:path');
 const vm = require('node:vm');
 
 const argv = process.argv.slice(2);
 
 /**
- * Compiles one of the bundles in dist/ with its code cache when that matches
- * (V8 checks the source and its own version and flags, and rejects a stale
- * cache); `saveCache`, after a run without a usable cache, writes a fresh one
- * (best effort, atomically), holding every function that run compiled.
+ * Compiles one of the bundles in dist/ with its code cache when that matches;
+ * `saveCache`, after a run without a usable cache, writes a fresh one (best
+ * effort, atomically), holding every function that run compiled.
+ *
+ * V8 rejects a cache of another V8 version or flags, but it compares the
+ * source only by its length: a rebuilt bundle of the same length would run
+ * the old bundle's bytecode. So the cache's name carries the bundle's mtime
+ * and size (one stat), and writing a new cache removes the bundle's others.
  */
 function loadBundle(name) {
   const file = join(__dirname, '..', 'dist', name);
-  const cacheFile = `${file}.${process.version}-${process.arch}.v8cache`;
+  const st = statSync(file);
+  const prefix = `${name}.${process.version}-${process.arch}.`;
+  const cacheFile = join(dirname(file), `${prefix}${Math.floor(st.mtimeMs).toString(36)}-${st.size.toString(36)}.v8cache`);
   // The bundles are ASCII (esbuild escapes the rest): latin1 skips UTF-8 decoding.
   const source = readFileSync(file, 'latin1');
   let cachedData;
@@ -45,6 +51,9 @@ function loadBundle(name) {
       const tmp = `${cacheFile}.${process.pid}.tmp`;
       writeFileSync(tmp, script.createCachedData());
       renameSync(tmp, cacheFile);
+      for (const other of readdirSync(dirname(file))) {
+        if (other.startsWith(`${name}.`) && other.endsWith('.v8cache') && other !== basename(cacheFile)) unlinkSync(join(dirname(file), other));
+      }
     } catch {
       // A read-only install runs without a cache.
     }
