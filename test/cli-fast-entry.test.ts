@@ -4,7 +4,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grite, ROOT, stopDaemon, tempRepo } from './helpers.js';
 
@@ -108,6 +108,8 @@ describe('the thin entry', () => {
 
   it('gives what the fast entry and full oclif give, through the daemon', async () => {
     await grite({ cwd: repo.dir, env: daemon }, 'daemon', 'start', '--json');
+    const actors = (await grite({ cwd: repo.dir }, 'actor', 'list', '--json')).json as { data: { actors: { data_dir: string }[] } };
+    const actorDir = relative(repo.dir, actors.data.actors[0]!.data_dir);
     try {
       const cases = [
         ['issue', 'list', '--json'],
@@ -124,6 +126,9 @@ describe('the thin entry', () => {
         ['issue', 'ready', '--json'],
         ['issue', 'ready', '-q'],
         ['snapshot', 'list', '--json'],
+        // Relative to the client's directory, not the daemon's.
+        ['issue', 'list', '--data-dir', 'no-actor-here', '--json'],
+        ['issue', 'list', '--data-dir', actorDir, '--json'],
       ];
       let taken = 0;
       for (const args of cases) {

@@ -4,7 +4,8 @@
  * client's command line as the fast entry does and runs it through the same
  * runOp, with the client's directory and environment, against the daemon's
  * own warm engine, so the bytes and exit code are the ones the client would
- * have produced itself.
+ * have produced itself. Relative paths it was given (`--data-dir`,
+ * GRITE_HOME) are resolved against the client's directory first.
  *
  * It declines (null), and the client then runs the command itself, anything
  * but a pure read: writes and claims, sessions and local commands, help and
@@ -12,6 +13,7 @@
  * colour is the client's to decide), and a repository this daemon does not
  * serve (the engine call rejects).
  */
+import { resolve } from 'node:path';
 import type { CliRunner } from '@grite/daemon';
 import { noDaemonWanted } from './flags.js';
 import { parseCommandLine, runsInDaemon } from './hot.js';
@@ -25,10 +27,15 @@ export const cliRunner: CliRunner = async (input, call) => {
   if (line === null || !runsInDaemon(line.op)) return null;
   const { op, flags, args } = line;
   if (opWrites(op, flags) || noDaemonWanted(flags, input.env) || (input.stdoutTty && !flags.json)) return null;
+  // Paths the client gave relative to its own directory (the daemon's is /).
+  const env = { ...input.env };
+  if (env.GRITE_HOME) env.GRITE_HOME = resolve(input.cwd, env.GRITE_HOME);
+  const dataDir = flags['data-dir'];
+  const ownFlags = typeof dataDir === 'string' && dataDir !== '' ? { ...flags, 'data-dir': resolve(input.cwd, dataDir) } : flags;
   let declined = false;
-  const outcome = await runOp(op, flags, args, {
+  const outcome = await runOp(op, ownFlags, args, {
     cwd: input.cwd,
-    env: input.env,
+    env,
     readStdin: noStdin,
     route: (_commonDir, request) =>
       call(request).catch((e: unknown) => {
