@@ -1,6 +1,13 @@
 #!/usr/bin/env node
-// Daemon benchmark: `pnpm build`, then `node bench/daemon/run.mjs [--quick]`.
+// Daemon benchmark: `pnpm build`, then `node bench/daemon/run.mjs [--quick] [--pin CPU]`.
 // Plain node, no TypeScript loader. Never part of the test run.
+//
+// --pin CPU runs this process, the daemon, the echo server and the writers
+// on that one CPU (re-run under `taskset -c CPU`; children inherit it). A
+// round trip between two processes costs very different times here
+// depending on whether the scheduler puts them on one CPU or two, and it
+// does not place the daemon and the echo server alike: pinned, both pay the
+// same wake-ups and the comparison is of the work alone.
 //
 // 1. Round trip: one IssueShow on a warm connection to a real daemon (the
 //    protocol client, the daemon's server and engine, answered from the
@@ -18,7 +25,7 @@
 //    small machine 16 client processes would take the CPU the daemon needs.
 // Figures are from this run only: compare the ratios, not absolute times.
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -26,6 +33,17 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { dist, nowMs, requireBuilt, scratchRepo, summary, writeFor } from './common.mjs';
 
+const pinAt = process.argv.indexOf('--pin');
+const pinCpu = pinAt > 0 ? process.argv[pinAt + 1] : undefined;
+if (pinCpu !== undefined && process.env.GRITE_BENCH_PINNED !== pinCpu) {
+  if (!/^\d+$/.test(pinCpu)) throw new Error(`--pin wants a CPU number, got ${pinCpu}`);
+  const r = spawnSync('taskset', ['-c', pinCpu, process.execPath, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, GRITE_BENCH_PINNED: pinCpu },
+  });
+  if (r.error) throw new Error(`--pin needs taskset (util-linux): ${r.error.message}`);
+  process.exit(r.status ?? 1);
+}
 requireBuilt();
 const quick = process.argv.includes('--quick');
 const P = await import(dist.protocol);
@@ -34,7 +52,7 @@ const C = await import(dist.client);
 const xdg = mkdtempSync('/tmp/grite-bench-xdg-');
 process.env.XDG_RUNTIME_DIR = xdg;
 const cleanup = [];
-const out = { machine: { node: process.version, cpus: (await import('node:os')).cpus().length } };
+const out = { machine: { node: process.version, cpus: (await import('node:os')).cpus().length, pinned_cpu: pinCpu ?? null } };
 
 function progress(what) {
   process.stderr.write(`bench/daemon: ${what}\n`);
