@@ -84,12 +84,14 @@ class FrameWriter {
   /** One length-prefixed frame holding a Message whose root table `root` writes. */
   frame(root: () => number): void {
     this.pad(4);
-    this.ensure(8);
+    this.ensure(12);
     const header = this.n;
     const start = header + 4;
     this.n = start + 8;
     this.b.write(THIN_FILE_IDENTIFIER, start + 4, 'latin1');
-    this.b.writeUInt32LE(root() - start, start);
+    // Written may grow (and replace) this.b: call it before reading this.b.
+    const rootPos = root();
+    this.b.writeUInt32LE(rootPos - start, start);
     this.pad(4);
     this.b.writeUInt32BE(this.n - start, header);
   }
@@ -158,7 +160,8 @@ class FrameWriter {
     this.n += 4 + 4 * list.length;
     list.forEach((s, i) => {
       const at = pos + 4 + 4 * i;
-      this.b.writeUInt32LE(this.string(s) - at, at);
+      const target = this.string(s);
+      this.b.writeUInt32LE(target - at, at);
     });
     return pos;
   }

@@ -78,6 +78,23 @@ describe('the thin entry frames', () => {
     expect(hex(sent.helloId)).not.toBe(hex(sent.runId));
   });
 
+  it('keep every offset when the buffer grows under them (long paths, long argv, no environment)', () => {
+    for (const input of [
+      { argv: ['issue', 'list', '--search', 'x'.repeat(2100)], cwd: '/c', env: {}, stdoutTty: false },
+      { argv: Array.from({ length: 300 }, (_, i) => `arg-${i}`), cwd: `/${'d'.repeat(3000)}`, env: { PATH: '/bin' }, stdoutTty: false },
+      { argv: [], cwd: '', env: {}, stdoutTty: false },
+    ]) {
+      const repo = `/${'r'.repeat(900)}/.git`;
+      const sent = encodeThinRequests({ repo, build: 'b'.repeat(1500), schemaVersion: 1, input });
+      const [hello, run] = messages(sent.frames);
+      for (const m of [hello!, run!]) expect(verifyMessage(m)).toEqual({ ok: true });
+      expect((decodeRequest(hello!).command(new Hello()) as Hello).build()).toBe('b'.repeat(1500));
+      const r = decodeRequest(run!);
+      expect(r.repo()).toBe(repo);
+      expect(readCliRun(r.command(new CliRun()) as CliRun)).toEqual(input);
+    }
+  });
+
   it('read the answers the generated encoders write; anything else is "other"', () => {
     const id = new Uint8Array(16).fill(7);
     expect(readThinAnswer(encodeResponse(id, new HelloResultT(1, 'b1', 42)))).toEqual({
