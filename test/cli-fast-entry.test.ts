@@ -6,6 +6,8 @@ import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readdirSync,
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer } from 'node:net';
+import { CliRunResultT, decodeRequest, encodeFrame, encodeResponse, HelloResultT, IpcCommand, SCHEMA_VERSION } from '@grite/protocol';
 import { grite, ROOT, stopDaemon, tempRepo } from './helpers.js';
 
 let repo: { dir: string; cleanup: () => void };
@@ -83,7 +85,11 @@ describe('what a hot command loads', () => {
 describe('the thin entry', () => {
   const daemon = { GRITE_NO_DAEMON: undefined };
   const THIN = join(ROOT, 'packages/cli/dist/thin.cjs');
-  const build = (): string => readFileSync(join(ROOT, 'packages/cli/dist/build-id'), 'utf8').trim();
+  /** This build's id, as the CLI gives it to the daemons it starts. */
+  const build = async (): Promise<string> => {
+    const started = (await grite({ cwd: repo.dir, env: daemon }, 'daemon', 'start', '--json')).json as { data: { build: string } };
+    return started.data.build;
+  };
 
   /** Runs only the thin entry on `args`: whether it took the command on, and what it printed. */
   function thin(args: string[], opts: { env?: Record<string, string>; devNull?: boolean } = {}): { handled: boolean; stdout: string; stderr: string; code: number | null } {
@@ -104,6 +110,12 @@ describe('the thin entry', () => {
     } finally {
       if (nul !== null) closeSync(nul);
     }
+  }
+
+  /** Expects the thin entry to pass `args` on cleanly: nothing printed, no failure. */
+  function passesOn(args: string[], opts: Parameters<typeof thin>[1] = {}, why = args.join(' ')): void {
+    const r = thin(args, opts);
+    expect({ handled: r.handled, code: r.code, stdout: r.stdout, stderr: r.stderr }, why).toEqual({ handled: false, code: 0, stdout: '', stderr: '' });
   }
 
   it('gives what the fast entry and full oclif give, through the daemon', async () => {
@@ -171,12 +183,10 @@ describe('the thin entry', () => {
         ['actor', 'list', '--json'],
         ['daemon', 'status', '--json'],
       ]) {
-        const r = thin(args);
-        expect(r.handled, args.join(' ')).toBe(false);
-        expect(r.stdout + r.stderr, args.join(' ')).toBe('');
+        passesOn(args);
       }
-      expect(thin(['issue', 'list', '--json'], { env: { GRITE_NO_DAEMON: '1' } }).handled).toBe(false);
-      expect(thin(['issue', 'list'], { devNull: true }).handled, 'human output to a character device').toBe(false);
+      passesOn(['issue', 'list', '--json'], { env: { GRITE_NO_DAEMON: '1' } });
+      passesOn(['issue', 'list'], { devNull: true }, 'human output to a character device');
       expect(thin(['issue', 'list', '--json'], { devNull: true }).handled).toBe(true);
       // Nothing was written or claimed.
       expect((await grite({ cwd: repo.dir }, 'issue', 'list', '--json')).stdout).toBe(before);
@@ -186,9 +196,80 @@ describe('the thin entry', () => {
     }
   });
 
-  it('passes on without a daemon, with a daemon of another build or without the runner; the full path replaces such a daemon', async () => {
+  /** thin(), without blocking this process (whose event loop serves a fake daemon meanwhile). */
+  function thinAsync(args: string[]): Promise<{ handled: boolean; stdout: string; stderr: string; code: number | null }> {
+    const script = `require(${JSON.stringify(THIN)}).thinMain(process.argv.slice(1)).then((h) => require('node:fs').writeSync(3, String(h)))`;
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+    delete env.GRITE_NO_DAEMON;
+    const child = spawn(process.execPath, ['-e', script, ...args], { cwd: repo.dir, env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+    const read = (i: number): Promise<string> =>
+      new Promise((res) => {
+        const chunks: Buffer[] = [];
+        (child.stdio[i] as NodeJS.ReadableStream).on('data', (c: Buffer) => chunks.push(c));
+        (child.stdio[i] as NodeJS.ReadableStream).on('end', () => res(Buffer.concat(chunks).toString('utf8')));
+      });
+    const outs = Promise.all([read(1), read(2), read(3)]);
+    return new Promise((res) =>
+      child.on('close', (code) => void outs.then(([stdout, stderr, h]) => res({ handled: h === 'true', stdout, stderr, code }))),
+    );
+  }
+
+  it('reads answers cut into single bytes and in either order; passes on a Hello of another build', async () => {
+    const ours = await build();
     await stopDaemon(repo.dir);
-    expect(thin(['issue', 'list', '--json']).handled, 'no daemon').toBe(false);
+    const sockDir = mkdtempSync(join(tmpdir(), 'grite-fake-daemon-')); // 0700, as the thin entry requires
+    const socketPath = join(sockDir, 'd.sock');
+    const infoPath = join(repo.dir, '.git', 'grite', 'ts-daemon.json');
+    let helloBuild = ours;
+    const seen: string[] = [];
+    // Answers the run first, then Hello, one byte per write.
+    const server = createServer((sock) => {
+      let buf = Buffer.alloc(0);
+      const requests: { id: Uint8Array; type: number }[] = [];
+      sock.on('error', () => undefined);
+      sock.on('data', (chunk: Buffer) => {
+        buf = Buffer.concat([buf, chunk]);
+        while (buf.length >= 4 && buf.length >= 4 + buf.readUInt32BE(0)) {
+          const req = decodeRequest(new Uint8Array(buf.subarray(4, 4 + buf.readUInt32BE(0))));
+          buf = buf.subarray(4 + buf.readUInt32BE(0));
+          requests.push({ id: req.requestIdArray()!.slice(), type: req.commandType() });
+          seen.push(IpcCommand[req.commandType()]!);
+        }
+        if (requests.length < 2) return;
+        const hello = requests.find((r) => r.type === IpcCommand.Hello)!;
+        const run = requests.find((r) => r.type === IpcCommand.CliRun)!;
+        const bytes = Buffer.concat([
+          encodeFrame(encodeResponse(run.id, new CliRunResultT(true, 'out ü\n', 'err\n', 4))),
+          encodeFrame(encodeResponse(hello.id, new HelloResultT(SCHEMA_VERSION, helloBuild, process.pid))),
+        ]);
+        void (async () => {
+          for (const byte of bytes) {
+            if (sock.destroyed) return;
+            sock.write(Buffer.from([byte]));
+            await new Promise((r) => setImmediate(r));
+          }
+        })();
+      });
+    });
+    await new Promise<void>((r) => server.listen(socketPath, r));
+    const now = Date.now();
+    writeFileSync(infoPath, JSON.stringify({ pid: process.pid, start_time: null, socket: socketPath, build: ours, schema_version: SCHEMA_VERSION, started_ts: now, heartbeat_ts: now, idle_timeout_s: 0 }));
+    try {
+      expect(await thinAsync(['issue', 'list', '--json'])).toEqual({ handled: true, stdout: 'out ü\n', stderr: 'err\n', code: 4 });
+      helloBuild = 'another-build';
+      expect(await thinAsync(['issue', 'list', '--json'])).toEqual({ handled: false, stdout: '', stderr: '', code: 0 });
+      expect(seen).toEqual(['Hello', 'CliRun', 'Hello', 'CliRun']);
+    } finally {
+      rmSync(infoPath, { force: true });
+      await new Promise((r) => server.close(r));
+      rmSync(sockDir, { recursive: true, force: true });
+    }
+  });
+
+  it('passes on without a daemon, with a daemon of another build or without the runner; the full path replaces such a daemon', async () => {
+    const ours = await build();
+    await stopDaemon(repo.dir);
+    passesOn(['issue', 'list', '--json'], {}, 'no daemon');
     const commonDir = join(repo.dir, '.git');
     const main = join(ROOT, 'packages/daemon/dist/main.js');
     const serve = join(ROOT, 'packages/cli/dist/serve.js');
@@ -207,12 +288,12 @@ describe('the thin entry', () => {
     try {
       start(['--build', 'another-build', '--cli', serve]);
       await waitForStatus();
-      expect(thin(['issue', 'list', '--json']).handled, 'another build').toBe(false);
+      passesOn(['issue', 'list', '--json'], {}, 'another build');
       await stopDaemon(repo.dir);
 
-      start(['--build', build()]);
+      start(['--build', ours]);
       await waitForStatus();
-      expect(thin(['issue', 'list', '--json']).handled, 'no runner').toBe(false);
+      passesOn(['issue', 'list', '--json'], {}, 'no runner');
       await stopDaemon(repo.dir);
 
       start(['--build', 'another-build', '--cli', serve]);
@@ -251,6 +332,25 @@ describe('the code caches of the bundles', () => {
       expect(run()).toBe('two');
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a reader that goes away', () => {
+  // `grite issue list --json | head -c1`: the output ends quietly with the
+  // command's exit code (as the thin entry does), not with an EPIPE stack.
+  it('ends the output quietly on every path', async () => {
+    for (const env of [{ GRITE_NO_DAEMON: '1' }, { GRITE_NO_DAEMON: '1', GRITE_NO_FAST: '1' }]) {
+      const child = spawn(process.execPath, [join(ROOT, 'packages/cli/bin/run.cjs'), 'issue', 'list', '--json'], {
+        cwd: repo.dir,
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child.stdout.destroy(); // closed before the command writes anything
+      const err: Buffer[] = [];
+      child.stderr.on('data', (c: Buffer) => err.push(c));
+      const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+      expect({ code, stderr: Buffer.concat(err).toString('utf8') }, JSON.stringify(env)).toEqual({ code: 0, stderr: '' });
     }
   });
 });

@@ -24,7 +24,8 @@ const argv = process.argv.slice(2);
  * V8 rejects a cache of another V8 version or flags, but it compares the
  * source only by its length: a rebuilt bundle of the same length would run
  * the old bundle's bytecode. So the cache's name carries the bundle's mtime
- * and size (one stat), and writing a new cache removes the bundle's others.
+ * and size (one stat), and writing a new cache removes the bundle's others
+ * (of this Node version).
  */
 function loadBundle(name) {
   const file = join(__dirname, '..', 'dist', name);
@@ -52,7 +53,8 @@ function loadBundle(name) {
       writeFileSync(tmp, script.createCachedData());
       renameSync(tmp, cacheFile);
       for (const other of readdirSync(dirname(file))) {
-        if (other.startsWith(`${name}.`) && other.endsWith('.v8cache') && other !== basename(cacheFile)) unlinkSync(join(dirname(file), other));
+        // Only this Node's: another Node sharing the install keeps its own.
+        if (other.startsWith(prefix) && other.endsWith('.v8cache') && other !== basename(cacheFile)) unlinkSync(join(dirname(file), other));
       }
     } catch {
       // A read-only install runs without a cache.

@@ -5,9 +5,10 @@
 //
 // Also bundles the thin entry (src/thin.ts) alone into dist/thin.cjs, with
 // this build's id, the schema version and the commands the daemon runs
-// (src/hot.ts) written in, and writes the build id to dist/build-id, where
-// daemon-launch.ts reads it: every build gets a new one, so a daemon started
-// by an earlier build (whose rendering, in serve.ts, may differ) is replaced.
+// (src/hot.ts) written in, and writes the build's stamp to dist/build-id,
+// where daemon-launch.ts reads it: every build gets a new one, so a daemon
+// started by an earlier build (whose rendering, in serve.ts, may differ) is
+// replaced.
 //
 // The in-process engine, the local-file commands and anything heavy stay
 // external and are imported lazily, so the daemon path never loads core or
@@ -163,7 +164,10 @@ const { currentBuild } = await import(pathToFileURL(requireHere.resolve('@grite/
 const { SCHEMA_VERSION } = await import(pathToFileURL(requireHere.resolve('@grite/protocol')).href);
 const { OPS } = await import(`${root}dist/ops/index.js`);
 const { runsInDaemon } = await import(`${root}dist/hot.js`);
-const buildId = `${currentBuild()}~${Date.now().toString(36)}`;
+// The stamp is new on every build; the id also carries the daemon package's
+// own (its version and dist/main.js's mtime), as daemon-launch.ts computes it.
+const stamp = Date.now().toString(36);
+const buildId = `${currentBuild()}~${stamp}`;
 const daemonCommands = OPS.filter(runsInDaemon).map((op) => op.id);
 await build({
   entryPoints: [`${root}dist/thin.js`],
@@ -182,7 +186,7 @@ await build({
   plugins: [keepModuleUrls, lazyBuiltins, flatbuffersEsm],
   logLevel: 'warning',
 });
-await writeFile(`${root}dist/build-id`, `${buildId}\n`);
+await writeFile(`${root}dist/build-id`, `${stamp}\n`);
 
 const text = await readFile(outfile, 'utf8');
 // Every import() call, literal or computed (oclif's ts-path loader has one

@@ -1,11 +1,14 @@
 /**
  * How the CLI starts and recognises its daemon.
  *
- * - The build id compared in Hello is the CLI's: scripts/bundle.mjs writes
- *   a fresh one to dist/build-id on every build (and bakes the same into
- *   the thin entry). A daemon runs the CLI's own rendering for CliRun
- *   (serve.ts), so a daemon started by an earlier build of the CLI must be
- *   replaced, even when the daemon package did not change.
+ * - The build id compared in Hello is the daemon package's (its version and
+ *   its dist/main.js's mtime) followed by the CLI's stamp, which
+ *   scripts/bundle.mjs writes to dist/build-id on every build (and bakes
+ *   the whole id into the thin entry). A daemon runs the CLI's own
+ *   rendering for CliRun (serve.ts), so a daemon started by an earlier
+ *   build of either package is replaced. A daemon rebuilt without the
+ *   bundle step no longer matches the thin entry's id, which then passes
+ *   every read on: slower, never stale.
  * - The daemons the CLI starts load dist/serve.js (`--cli`) to answer CliRun.
  */
 import { readFileSync, statSync } from 'node:fs';
@@ -24,14 +27,16 @@ function distFile(name: string): string {
 
 let build: string | undefined;
 
-/** The CLI's build id; `fallback` (the daemon package's) before the first bundle. */
-export function cliBuild(fallback: () => string): string {
+/** The CLI's build id: `daemonBuild` (the daemon package's) and this build's stamp, when there is one. */
+export function cliBuild(daemonBuild: () => string): string {
   if (build === undefined) {
+    let stamp = '';
     try {
-      build = readFileSync(distFile('build-id'), 'utf8').trim() || fallback();
+      stamp = readFileSync(distFile('build-id'), 'utf8').trim();
     } catch {
-      build = fallback();
+      // Not bundled yet (tests from src/ before a build): the daemon's id alone.
     }
+    build = stamp === '' ? daemonBuild() : `${daemonBuild()}~${stamp}`;
   }
   return build;
 }

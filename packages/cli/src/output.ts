@@ -61,8 +61,18 @@ export function errorOutcome(e: unknown, json: boolean): Outcome {
   return { stdout: '', stderr: `error: ${error.message}${extra}${error.hint ? `\nhint: ${error.hint}` : ''}\n`, exitCode };
 }
 
-/** Writes an outcome and sets the exit code; never calls process.exit, so output always drains. */
+/**
+ * Writes an outcome and sets the exit code; never calls process.exit, so
+ * output always drains. A reader that went away (`grite ... | head -1`)
+ * ends the output quietly, with the command's exit code, as the thin entry
+ * does, instead of an unhandled EPIPE.
+ */
 export function emit(o: Outcome): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+    });
+  }
   if (o.stdout) process.stdout.write(o.stdout);
   if (o.stderr) process.stderr.write(o.stderr);
   process.exitCode = o.exitCode;

@@ -18,7 +18,12 @@ import type { CliRunner } from '@grite/daemon';
 import { noDaemonWanted } from './flags.js';
 import { parseCommandLine, runsInDaemon } from './hot.js';
 import { opWrites } from './ops/agent.js';
+import { disableColor } from './render/human.js';
 import { runOp } from './run-op.js';
+
+// Rendered for a client whose stdout is not a terminal (a terminal's human
+// output is declined below): never colour, whatever this process's stdout.
+disableColor();
 
 const noStdin = (): Promise<string> => Promise.reject(new Error('a command run in the daemon has no stdin'));
 
@@ -31,7 +36,7 @@ export const cliRunner: CliRunner = async (input, call) => {
   const env = { ...input.env };
   if (env.GRITE_HOME) env.GRITE_HOME = resolve(input.cwd, env.GRITE_HOME);
   const dataDir = flags['data-dir'];
-  const ownFlags = typeof dataDir === 'string' && dataDir !== '' ? { ...flags, 'data-dir': resolve(input.cwd, dataDir) } : flags;
+  const ownFlags = typeof dataDir === 'string' ? { ...flags, 'data-dir': resolve(input.cwd, dataDir) } : flags;
   let declined = false;
   const outcome = await runOp(op, ownFlags, args, {
     cwd: input.cwd,

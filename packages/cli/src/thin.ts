@@ -28,7 +28,12 @@ declare const GRITE_DAEMON_COMMANDS: readonly string[];
 // command loads this entry first.
 const requireBuiltin = createRequire(import.meta.url);
 
-/** As long as a request through the full path may take. */
+/**
+ * Hello is answered on receipt: a daemon that takes longer has a blocked
+ * event loop, and the full path gives it as long (client.ts). The run may
+ * then take as long as a request through the full path.
+ */
+const HELLO_TIMEOUT_MS = 2_000;
 const ANSWER_TIMEOUT_MS = 30_000;
 
 interface RunAnswer {
@@ -98,7 +103,7 @@ function exchange(socketPath: string, requests: ReturnType<typeof encodeThinRequ
       sock.destroy();
       resolve(value);
     };
-    const timer = setTimeout(() => done(null), ANSWER_TIMEOUT_MS);
+    let timer = setTimeout(() => done(null), HELLO_TIMEOUT_MS);
     sock.on('error', () => done(null));
     sock.on('close', () => done(null));
     sock.on('connect', () => sock.write(requests.frames));
@@ -118,6 +123,8 @@ function exchange(socketPath: string, requests: ReturnType<typeof encodeThinRequ
         if (a.kind === 'hello' && sameId(a.requestId, requests.helloId)) {
           if (!a.ok || a.build !== GRITE_BUILD || a.schemaVersion !== GRITE_SCHEMA_VERSION) return done(null);
           helloOk = true;
+          clearTimeout(timer);
+          timer = setTimeout(() => done(null), ANSWER_TIMEOUT_MS);
         } else if (a.kind === 'run' && sameId(a.requestId, requests.runId)) {
           if (!a.ok || !a.handled) return done(null);
           run = { stdout: a.stdout, stderr: a.stderr, exitCode: a.exitCode };

@@ -14,7 +14,8 @@
  *   notification, while it keeps carrying requests.
  * - `CliRun`: a command line run by the CLI's runner (`cliRunner`, which the
  *   CLI supplies: this package knows nothing of commands) against this
- *   daemon's engine; declined (`handled` false) without a runner.
+ *   daemon's engine, which answers only its pure reads (`isPureRead`);
+ *   declined (`handled` false) without a runner.
  * Refused here: a request of another schema version (`ipc_error`), one for
  * another repository (`invalid_args`; compared by realpath, as the engine
  * does too), one without a
@@ -81,6 +82,11 @@ export interface EngineLike {
    * Optional; never throws.
    */
   tryCached?(request: IpcRequest): Uint8Array | null;
+  /**
+   * Whether a command type only reads the store. Optional: without it no
+   * CliRun runner's request reaches the engine.
+   */
+  isPureRead?(commandType: number): boolean;
   /**
    * Catches up when the WAL moved under the engine (another process, a
    * `git fetch`, the Rust tool), announcing it to subscribers. Optional;
@@ -445,8 +451,10 @@ export class DaemonServer {
     const req = decodeRequest(bytes);
     const repo = req.repo();
     if (repo !== this.commonDir && !this.isOurRepo(repo)) throw new Error(`this daemon serves ${this.commonDir}, not ${repo ?? '(no repository)'}`);
-    this.requestCount++;
     const engine = this.engine ?? (await this.enginePromise);
+    // The runner declines writes itself; this holds even if it did not.
+    if (engine.isPureRead?.(req.commandType()) !== true) throw new Error(`command type ${req.commandType()} is not a pure read`);
+    this.requestCount++;
     return decodeResponse(engine.tryCached?.(req) ?? (await engine.handle(req)));
   }
 

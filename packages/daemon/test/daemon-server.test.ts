@@ -60,6 +60,11 @@ class FakeEngine implements EngineLike {
     return encodeResponse(id, new AckT());
   }
 
+  /** IssueShow stands for the reads here; everything else for writes. */
+  isPureRead(type: number): boolean {
+    return type === IpcCommand.IssueShow;
+  }
+
   get waiting(): number {
     return this.held.length;
   }
@@ -281,7 +286,7 @@ describe('CliRun (the thin entry)', () => {
     expect(engine.handled).toBe(1);
   });
 
-  it('declines without a runner, when the runner declines or fails, and for another repository', async () => {
+  it('declines without a runner, when the runner declines or fails; refuses the runner another repository and anything but a read', async () => {
     await startServer();
     expect((await thinExchange())[1]).toMatchObject({ kind: 'run', ok: true, handled: false });
     await server.stop('api');
@@ -299,6 +304,12 @@ describe('CliRun (the thin entry)', () => {
         } catch {
           outcomes.push('refused');
         }
+        try {
+          await call(encodeRequest({ repo: commonDir, command: new DaemonStopT() }));
+          outcomes.push('called');
+        } catch {
+          outcomes.push('refused');
+        }
         return null;
       },
     });
@@ -306,7 +317,7 @@ describe('CliRun (the thin entry)', () => {
       expect((await thinExchange())[1], `run ${i}`).toMatchObject({ kind: 'run', ok: true, handled: false });
     }
     expect(runs).toBe(3);
-    expect(outcomes).toEqual(['declined', 'refused']);
+    expect(outcomes).toEqual(['declined', 'refused', 'refused']);
     expect(engine.handled).toBe(0);
     await helloWorks();
   });

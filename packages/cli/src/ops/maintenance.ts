@@ -29,7 +29,7 @@ import {
 } from '@grite/protocol';
 import { globalFlags, noDaemonWanted } from '../flags.js';
 import { maintenanceResultJson } from '../render/json-maintenance.js';
-import { bold, dim, table } from '../render/human.js';
+import { bold, dim, paint, table } from '../render/human.js';
 import { route } from '../router.js';
 import { usageError } from '../usage-error.js';
 import type { JsonData, LocalOp, OpInput, StoreOp } from './op.js';
@@ -43,8 +43,6 @@ interface CheckJson {
   plan: string[];
 }
 
-const useColor = (): boolean => process.stdout.isTTY === true && !process.env.NO_COLOR;
-const paint = (code: string, s: string): string => (useColor() ? `\x1b[${code}m${s}\x1b[0m` : s);
 const MARK: Record<CheckJson['status'], () => string> = {
   ok: () => paint('32', '[ok] '),
   warn: () => paint('33', '[!!] '),

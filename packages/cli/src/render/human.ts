@@ -4,8 +4,15 @@
  */
 import type { JsonData } from '../ops/op.js';
 
-const useColor = (): boolean => process.stdout.isTTY === true && !process.env.NO_COLOR;
-const paint = (code: string, s: string): string => (useColor() ? `\x1b[${code}m${s}\x1b[0m` : s);
+let colorOff = false;
+
+/** Renders without colour from now on in this process (the daemon renders for clients: serve.ts). */
+export function disableColor(): void {
+  colorOff = true;
+}
+
+export const useColor = (): boolean => !colorOff && process.stdout.isTTY === true && !process.env.NO_COLOR;
+export const paint = (code: string, s: string): string => (useColor() ? `\x1b[${code}m${s}\x1b[0m` : s);
 export const dim = (s: string): string => paint('2', s);
 export const bold = (s: string): string => paint('1', s);
 const stateColor = (s: string): string => (s === 'open' ? paint('32', s) : paint('35', s));

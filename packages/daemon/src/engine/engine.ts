@@ -54,6 +54,7 @@ import { Store, autoSnapshot, type Event as CoreEvent } from '@grite/core';
 import {
   decodeMessage,
   encodeResponse,
+  type IpcCommand,
   IpcRequest,
   MessageBody,
   ProtocolError,
@@ -152,6 +153,11 @@ export class Engine {
     } finally {
       if (--this.inFlight === 0) this.idle?.();
     }
+  }
+
+  /** Whether a command type only reads the store (its dispatch mode is 'read'): CliRun's guard (server.ts). */
+  isPureRead(commandType: number): boolean {
+    return dispatchEntry(commandType as IpcCommand).mode === 'read';
   }
 
   /**
