@@ -13,7 +13,10 @@ import * as flatbuffers from 'flatbuffers';
 
 /**
  * The answer to CliRun: when `handled`, the exact bytes for stdout and
- * stderr and the exit code.
+ * stderr and the exit code. Not a data result: what the CLI prints (JSON
+ * text under --json), for the CLI's own entry alone. The commands it runs
+ * answer their typed results as ever (DESIGN.md section 6), and every other
+ * client reads those.
  */
 export class CliRunResult implements flatbuffers.IUnpackableObject<CliRunResultT> {
   bb: flatbuffers.ByteBuffer|null = null;
