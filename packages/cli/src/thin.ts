@@ -2,10 +2,10 @@
  * The thin entry: a hot read as one round trip to the repository's daemon,
  * which runs the command line itself (CliRun; serve.ts) and answers the
  * bytes to print and the exit code. This module is bundled alone
- * (dist/thin.cjs, a few KiB: the two frames' generated code, repository
- * discovery and the discovery record), so such a call loads no command
- * definitions, no parser and no renderer: that loading was most of a hot
- * command's start-up.
+ * (dist/thin.cjs, about 13 KiB: repository discovery, the discovery record
+ * and the two frames, written by hand in protocol's cli-run.ts), so such a
+ * call loads no command definitions, no parser, no renderer and no
+ * FlatBuffers runtime: that loading was most of a hot command's start-up.
  *
  * It takes on only the command lines scripts/bundle.mjs listed as the
  * daemon's pure reads, and only when the daemon named by the discovery
