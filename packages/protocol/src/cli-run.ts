@@ -13,8 +13,8 @@
  * verifies every request it reads, and the tests read these frames back
  * with the generated code. Answers are read without verification, like
  * decodeResponse's (they come from a daemon of this very build, as the
- * pipelined Hello tells), but every read is bounds-checked (Buffer's
- * readers throw past the end).
+ * pipelined Hello tells), but every read is bounds-checked (a
+ * DataView throws past the end).
  */
 import type { CliRun } from './generated/grite/ipc/cli-run.js';
 import { ClientKind } from './generated/grite/ipc/client-kind.js';
@@ -63,10 +63,14 @@ type FieldSpec = { vt: number; size: 1 | 2 | 4; value: number } | { vt: number; 
  */
 class FrameWriter {
   private b: Buffer;
+  // Integers go through a DataView: V8's own code, where Buffer's writers
+  // are library JavaScript run cold on every call of a short process.
+  private v: DataView;
   private n = 0;
 
   constructor(size: number) {
     this.b = Buffer.alloc(size);
+    this.v = new DataView(this.b.buffer, this.b.byteOffset, this.b.length);
   }
 
   private ensure(k: number): void {
@@ -74,6 +78,7 @@ class FrameWriter {
     const bigger = Buffer.alloc(Math.max(this.b.length * 2, this.n + k + 1024));
     this.b.copy(bigger, 0, 0, this.n);
     this.b = bigger;
+    this.v = new DataView(bigger.buffer, bigger.byteOffset, bigger.length);
   }
 
   private pad(align: number): void {
@@ -91,9 +96,9 @@ class FrameWriter {
     this.b.write(THIN_FILE_IDENTIFIER, start + 4, 'latin1');
     // Written may grow (and replace) this.b: call it before reading this.b.
     const rootPos = root();
-    this.b.writeUInt32LE(rootPos - start, start);
+    this.v.setUint32(start, rootPos - start, true);
     this.pad(4);
-    this.b.writeUInt32BE(this.n - start, header);
+    this.v.setUint32(header, this.n - start);
   }
 
   table(fields: readonly FieldSpec[]): number {
@@ -105,27 +110,30 @@ class FrameWriter {
     this.n += vtSize;
     this.pad(4);
     const pos = this.n;
-    this.b.writeInt32LE(pos - vt, pos);
+    this.v.setInt32(pos, pos - vt, true);
     this.n += 4;
     const refs: [number, () => number][] = [];
     // 4-byte fields first, then 2, then 1: each lands aligned.
     for (const size of [4, 2, 1]) {
       for (const f of fields) {
         if (('ref' in f ? 4 : f.size) !== size) continue;
-        this.b.writeUInt16LE(this.n - pos, vt + f.vt);
+        this.v.setUint16(vt + f.vt, this.n - pos, true);
         if ('ref' in f) {
           refs.push([this.n, f.ref]);
           this.n += 4;
-        } else if (size === 4) this.n = this.b.writeInt32LE(f.value, this.n);
-        else if (size === 2) this.n = this.b.writeUInt16LE(f.value, this.n);
-        else this.b[this.n++] = f.value;
+        } else {
+          if (size === 4) this.v.setInt32(this.n, f.value, true);
+          else if (size === 2) this.v.setUint16(this.n, f.value, true);
+          else this.v.setUint8(this.n, f.value);
+          this.n += size;
+        }
       }
     }
-    this.b.writeUInt16LE(vtSize, vt);
-    this.b.writeUInt16LE(this.n - pos, vt + 2);
+    this.v.setUint16(vt, vtSize, true);
+    this.v.setUint16(vt + 2, this.n - pos, true);
     for (const [at, write] of refs) {
       const target = write();
-      this.b.writeUInt32LE(target - at, at);
+      this.v.setUint32(at, target - at, true);
     }
     return pos;
   }
@@ -135,7 +143,7 @@ class FrameWriter {
     this.pad(4);
     this.ensure(len + 5);
     const pos = this.n;
-    this.b.writeUInt32LE(len, pos);
+    this.v.setUint32(pos, len, true);
     this.b.write(s, pos + 4, len, 'utf8');
     this.b[pos + 4 + len] = 0;
     this.n = pos + 5 + len;
@@ -146,7 +154,7 @@ class FrameWriter {
     this.pad(4);
     this.ensure(data.length + 4);
     const pos = this.n;
-    this.b.writeUInt32LE(data.length, pos);
+    this.v.setUint32(pos, data.length, true);
     this.b.set(data, pos + 4);
     this.n = pos + 4 + data.length;
     return pos;
@@ -156,12 +164,12 @@ class FrameWriter {
     this.pad(4);
     this.ensure(4 + 4 * list.length);
     const pos = this.n;
-    this.b.writeUInt32LE(list.length, pos);
+    this.v.setUint32(pos, list.length, true);
     this.n += 4 + 4 * list.length;
     list.forEach((s, i) => {
       const at = pos + 4 + 4 * i;
       const target = this.string(s);
-      this.b.writeUInt32LE(target - at, at);
+      this.v.setUint32(at, target - at, true);
     });
     return pos;
   }
@@ -243,47 +251,51 @@ export type ThinAnswer =
     }
   | { kind: 'other'; requestId: Uint8Array | null };
 
-/** Reads tables by vtable offset; every read past the buffer throws (RangeError). */
+/** Reads tables by vtable offset; every read past the message throws (RangeError). */
 class TableReader {
-  constructor(private readonly b: Buffer) {}
+  private readonly v: DataView;
+
+  constructor(private readonly b: Buffer) {
+    this.v = new DataView(b.buffer, b.byteOffset, b.length);
+  }
 
   root(): number {
-    return this.b.readUInt32LE(0);
+    return this.v.getUint32(0, true);
   }
 
   private field(table: number, vt: number): number {
-    const vtable = table - this.b.readInt32LE(table);
-    if (vt + 2 > this.b.readUInt16LE(vtable)) return 0;
-    const off = this.b.readUInt16LE(vtable + vt);
+    const vtable = table - this.v.getInt32(table, true);
+    if (vt + 2 > this.v.getUint16(vtable, true)) return 0;
+    const off = this.v.getUint16(vtable + vt, true);
     return off === 0 ? 0 : table + off;
   }
 
   u8(table: number, vt: number): number {
     const p = this.field(table, vt);
-    return p === 0 ? 0 : this.b.readUInt8(p);
+    return p === 0 ? 0 : this.v.getUint8(p);
   }
 
   u16(table: number, vt: number): number {
     const p = this.field(table, vt);
-    return p === 0 ? 0 : this.b.readUInt16LE(p);
+    return p === 0 ? 0 : this.v.getUint16(p, true);
   }
 
   i32(table: number, vt: number): number {
     const p = this.field(table, vt);
-    return p === 0 ? 0 : this.b.readInt32LE(p);
+    return p === 0 ? 0 : this.v.getInt32(p, true);
   }
 
   /** The table, string or vector a field refers to; 0 when absent. */
   ref(table: number, vt: number): number {
     const p = this.field(table, vt);
-    return p === 0 ? 0 : p + this.b.readUInt32LE(p);
+    return p === 0 ? 0 : p + this.v.getUint32(p, true);
   }
 
   /** A string's or byte vector's bytes, viewed in place. */
   bytes(table: number, vt: number): Buffer | null {
     const p = this.ref(table, vt);
     if (p === 0) return null;
-    const len = this.b.readUInt32LE(p);
+    const len = this.v.getUint32(p, true);
     if (p + 4 + len > this.b.length) throw new RangeError('a vector runs past the end of the message');
     return this.b.subarray(p + 4, p + 4 + len);
   }
