@@ -143,20 +143,17 @@ const flatbuffersEsm = {
   },
 };
 
+/** What both bundles are: one minified CommonJS script for Node 20. */
+const SCRIPT = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, legalComments: 'none', logLevel: 'warning' };
+
 const outfile = `${root}dist/fast.bundle.cjs`;
 await build({
+  ...SCRIPT,
   entryPoints: [`${root}dist/fast.js`],
   outfile,
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  minify: true,
-  legalComments: 'none',
   external: EXTERNAL,
   supported: { 'dynamic-import': true },
   plugins: [keepModuleUrls, lazyBuiltins, lazyOclif, flatbuffersEsm],
-  logLevel: 'warning',
 });
 
 const requireHere = createRequire(import.meta.url);
@@ -170,21 +167,15 @@ const stamp = Date.now().toString(36);
 const buildId = `${currentBuild()}~${stamp}`;
 const daemonCommands = OPS.filter(runsInDaemon).map((op) => op.id);
 await build({
+  ...SCRIPT,
   entryPoints: [`${root}dist/thin.js`],
   outfile: `${root}dist/thin.cjs`,
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  minify: true,
-  legalComments: 'none',
   define: {
     GRITE_BUILD: JSON.stringify(buildId),
     GRITE_SCHEMA_VERSION: JSON.stringify(SCHEMA_VERSION),
     GRITE_DAEMON_COMMANDS: JSON.stringify(daemonCommands),
   },
   plugins: [keepModuleUrls, lazyBuiltins, flatbuffersEsm],
-  logLevel: 'warning',
 });
 await writeFile(`${root}dist/build-id`, `${stamp}\n`);
 
