@@ -6,6 +6,8 @@
  * and the two frames, written by hand in protocol's cli-run.ts), so such a
  * call loads no command definitions, no parser, no renderer and no
  * FlatBuffers runtime: that loading was most of a hot command's start-up.
+ * node:net is required only when a command line is taken on: the bundle
+ * step gives this entry a stand-in for it (scripts/bundle.mjs).
  *
  * It takes on only the command lines scripts/bundle.mjs listed as the
  * daemon's pure reads, and only when the daemon named by the discovery
@@ -15,7 +17,7 @@
  * there), a declined or failed run, a lost connection.
  */
 import { fstatSync, writeSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { connect } from 'node:net';
 import { recordedDaemon } from '@grite/daemon/locate';
 import { encodeThinRequests, readThinAnswer } from '@grite/protocol/cli-run';
 
@@ -23,10 +25,6 @@ import { encodeThinRequests, readThinAnswer } from '@grite/protocol/cli-run';
 declare const GRITE_BUILD: string;
 declare const GRITE_SCHEMA_VERSION: number;
 declare const GRITE_DAEMON_COMMANDS: readonly string[];
-
-// node:net (~2 ms to load) only once a command line is taken on: every
-// command loads this entry first.
-const requireBuiltin = createRequire(import.meta.url);
 
 /**
  * Hello is answered on receipt: a daemon that takes longer has a blocked
@@ -96,7 +94,6 @@ function exchange(socketPath: string, requests: ReturnType<typeof encodeThinRequ
     let helloOk = false;
     let run: RunAnswer | null = null;
     let buf: Buffer = Buffer.alloc(0);
-    const { connect } = requireBuiltin('node:net') as typeof import('node:net');
     const sock = connect(socketPath);
     let settled = false;
     const done = (value: RunAnswer | null): void => {
