@@ -11,6 +11,7 @@ import type { Op, OpInput, Values } from './ops/op.js';
 import { errorOutcome, successOutcome, type Outcome } from './output.js';
 import { resultJson, type Json } from './render/json.js';
 import { route, type RouteOptions } from './router.js';
+import type { ContextOptions } from '@grite/daemon/context';
 
 export interface RunEnv {
   cwd: string;
@@ -18,6 +19,18 @@ export interface RunEnv {
   readStdin: () => Promise<string>;
   /** Where store requests go (default: router.ts's route; the daemon's runner sends them to its own engine). */
   route?: (commonDir: string, request: Uint8Array, opts: RouteOptions) => Promise<IpcResponse>;
+  /**
+   * The repository and actor of a store op, when the caller knows them
+   * without resolving (the daemon's runner, for a read that names no actor:
+   * the repository it serves). Default: resolveContext.
+   */
+  target?: (opts: ContextOptions) => Target | null;
+}
+
+/** What a store request needs of the context: its repository and its actor. */
+export interface Target {
+  commonDir: string;
+  actorId: Uint8Array | null;
 }
 
 export function readProcessStdin(): Promise<string> {
@@ -58,18 +71,23 @@ export async function runOp(op: Op, flags: Values, args: Values, runEnv: RunEnv 
       const data = await op.run(input);
       return withExitCode(op, data, successOutcome(data, json, quiet, op.human && ((d) => op.human!(d, input))));
     }
-    const { resolveContext } = await import('@grite/daemon/context');
-    const ctx = resolveContext({
+    const contextOpts: ContextOptions = {
       cwd: runEnv.cwd,
       actor: flags.actor as string | undefined,
       dataDir: flags['data-dir'] as string | undefined,
       env: runEnv.env,
       write: opWrites(op, flags),
-    });
+    };
+    let target = runEnv.target?.(contextOpts) ?? null;
+    if (target === null) {
+      const { resolveContext } = await import('@grite/daemon/context');
+      const ctx = resolveContext(contextOpts);
+      target = { commonDir: ctx.repo.commonDir, actorId: ctx.actorId };
+    }
     const command = await op.build(input);
-    const request = encodeRequest({ repo: ctx.repo.commonDir, actorId: ctx.actorId, command });
+    const request = encodeRequest({ repo: target.commonDir, actorId: target.actorId, command });
     const noDaemon = noDaemonWanted(flags, runEnv.env);
-    const resp = await (runEnv.route ?? route)(ctx.repo.commonDir, request, { noDaemon, readOnly: op.readOnly === true && !opWrites(op, flags) });
+    const resp = await (runEnv.route ?? route)(target.commonDir, request, { noDaemon, readOnly: op.readOnly === true && !opWrites(op, flags) });
     if (!resp.ok()) {
       const err = resp.error();
       const details = err ? readErrorDetails(err) : {};

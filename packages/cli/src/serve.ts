@@ -15,6 +15,7 @@
  */
 import { resolve } from 'node:path';
 import type { CliRunner } from '@grite/daemon';
+import { actorNeeded } from '@grite/daemon/context';
 import { noDaemonWanted } from './flags.js';
 import { parseCommandLine, runsInDaemon, type CommandLine } from './hot.js';
 import { opWrites } from './ops/agent.js';
@@ -48,7 +49,7 @@ async function parseOnce(argv: readonly string[]): Promise<CommandLine | null> {
   return kept;
 }
 
-export const cliRunner: CliRunner = async (input, call) => {
+export const cliRunner: CliRunner = async (input, call, servedDir) => {
   const line = await parseOnce(input.argv);
   if (line === null || !runsInDaemon(line.op)) return null;
   const { op, flags, args } = line;
@@ -63,6 +64,10 @@ export const cliRunner: CliRunner = async (input, call) => {
     cwd: input.cwd,
     env,
     readStdin: noStdin,
+    // A read that names no actor needs only the repository: the one the
+    // client found this daemon by, from the same directory and environment
+    // (the request named it), so it is not resolved again here.
+    target: (opts) => (actorNeeded(opts) ? null : { commonDir: servedDir, actorId: null }),
     route: (_commonDir, request) =>
       call(request).catch((e: unknown) => {
         declined = true;

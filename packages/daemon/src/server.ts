@@ -111,7 +111,12 @@ export interface CliOutcome {
  * engine and resolves its answer; it rejects a request for another
  * repository, and the runner then declines.
  */
-export type CliRunner = (input: CliRunInput, call: (request: Uint8Array) => Promise<IpcResponse>) => Promise<CliOutcome | null>;
+export type CliRunner = (
+  input: CliRunInput,
+  call: (request: Uint8Array) => Promise<IpcResponse>,
+  /** The repository this daemon serves (its common dir's realpath), which the request named. */
+  commonDir: string,
+) => Promise<CliOutcome | null>;
 
 export type StopReason = 'signal' | 'request' | 'idle' | 'error' | 'api';
 
@@ -438,7 +443,7 @@ export class DaemonServer {
     const cmd = req.command(new CliRun()) as CliRun | null;
     if (runner === null || cmd === null) return declined;
     try {
-      const out = await runner(readCliRun(cmd), (bytes) => this.callEngine(bytes));
+      const out = await runner(readCliRun(cmd), (bytes) => this.callEngine(bytes), this.commonDir);
       return out === null ? declined : new CliRunResultT(true, out.stdout, out.stderr, out.exitCode);
     } catch (err) {
       this.log.warn('a command line failed in the daemon: declined, the client runs it', { error: err });

@@ -31,12 +31,21 @@ export function hexToActorBytes(hex: string): Uint8Array {
   return Uint8Array.from(Buffer.from(hex, 'hex'));
 }
 
+/**
+ * Whether resolveContext resolves an actor: for a write, or when one is named
+ * (--actor, --data-dir, GRITE_HOME). Otherwise the context is the repository
+ * alone, with no actor.
+ */
+export function actorNeeded(opts: Omit<ContextOptions, 'cwd'>): boolean {
+  const env = opts.env ?? process.env;
+  return opts.write === true || opts.actor !== undefined || opts.dataDir !== undefined || (env.GRITE_HOME ?? '') !== '';
+}
+
 export function resolveContext(opts: ContextOptions): CliContext {
   const env = opts.env ?? process.env;
   const repo = resolveRepo(opts.cwd, env);
-  const explicit = opts.actor !== undefined || opts.dataDir !== undefined || (env.GRITE_HOME ?? '') !== '';
   let actor: ActorInfo | null = null;
-  if (opts.write || explicit) {
+  if (actorNeeded(opts)) {
     actor = resolveActor(repo.griteDir, {
       ...(opts.actor !== undefined ? { actor: opts.actor } : {}),
       ...(opts.dataDir !== undefined ? { dataDir: opts.dataDir } : {}),
