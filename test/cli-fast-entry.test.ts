@@ -6,7 +6,9 @@ import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readdirSync,
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { pathToFileURL } from 'node:url';
 import { CliRunResultT, decodeRequest, encodeFrame, encodeResponse, HelloResultT, IpcCommand, SCHEMA_VERSION } from '@grite/protocol';
 import { grite, ROOT, stopDaemon, tempRepo } from './helpers.js';
 
@@ -306,6 +308,17 @@ describe('the thin entry', () => {
   });
 });
 
+describe('the bin', () => {
+  it("lists for the thin entry exactly the ops the daemon's runner takes on", async () => {
+    const { THIN_COMMANDS } = createRequire(import.meta.url)(join(ROOT, 'packages/cli/bin/run.cjs')) as { THIN_COMMANDS: Set<string> };
+    const { OPS } = (await import(pathToFileURL(join(ROOT, 'packages/cli/dist/ops/index.js')).href)) as { OPS: { id: string }[] };
+    const { runsInDaemon } = (await import(pathToFileURL(join(ROOT, 'packages/cli/dist/hot.js')).href)) as { runsInDaemon: (op: unknown) => boolean };
+    const ids = OPS.filter(runsInDaemon).map((op) => op.id);
+    expect(ids.length).toBeGreaterThan(0);
+    expect([...THIN_COMMANDS].sort()).toEqual(ids.sort());
+  });
+});
+
 describe('the code caches of the bundles', () => {
   // V8 accepts a code cache for any source of the same length: a rebuilt
   // bundle must never run the bytecode of the one before it.
@@ -320,7 +333,10 @@ describe('the code caches of the bundles', () => {
         writeFileSync(bundle, `exports.thinMain = async () => { process.stdout.write(${JSON.stringify(word)}); return true; };\n`);
         utimesSync(bundle, mtime, mtime);
       };
-      const run = (): string => spawnSync(process.execPath, [join(dir, 'bin/run.cjs'), 'x'], { encoding: 'utf8' }).stdout;
+      const env = { ...process.env };
+      delete env.GRITE_NO_DAEMON;
+      // A command line the bin gives the thin entry (the stand-in bundle below).
+      const run = (): string => spawnSync(process.execPath, [join(dir, 'bin/run.cjs'), 'issue', 'list'], { encoding: 'utf8', env }).stdout;
       const caches = (): string[] => readdirSync(join(dir, 'dist')).filter((f) => f.startsWith('thin.cjs.') && f.endsWith('.v8cache'));
       write('one', 1_700_000_000);
       expect(run()).toBe('one');

@@ -17,6 +17,22 @@ const vm = require('node:vm');
 const argv = process.argv.slice(2);
 
 /**
+ * The pure reads a running daemon answers for the thin entry: the ops that
+ * src/hot.ts's runsInDaemon accepts (test/cli-fast-entry.test.ts checks
+ * this list against them). Any other command line skips loading the thin
+ * entry at all; the daemon still decides for these (flags like --claim).
+ */
+const THIN_COMMANDS = new Set(['issue list', 'issue show', 'issue ready', 'issue dep list', 'issue dep topo', 'db stats', 'snapshot list']);
+
+function thinMayTake(args) {
+  if (process.env.GRITE_NO_FAST || process.env.GRITE_NO_THIN || process.env.GRITE_NO_DAEMON === '1' || args.includes('--no-daemon')) return false;
+  for (let n = Math.min(3, args.length); n >= 1; n--) {
+    if (THIN_COMMANDS.has(args.slice(0, n).join(' '))) return true;
+  }
+  return false;
+}
+
+/**
  * Compiles one of the bundles in dist/ with its code cache when that matches;
  * `saveCache`, after a run without a usable cache, writes a fresh one (best
  * effort, atomically), holding every function that run compiled.
@@ -65,7 +81,7 @@ function loadBundle(name) {
 
 async function main() {
   let handled = false;
-  if (!process.env.GRITE_NO_FAST && !process.env.GRITE_NO_THIN) {
+  if (thinMayTake(argv)) {
     try {
       const thin = loadBundle('thin.cjs');
       handled = await thin.exports.thinMain(argv);
@@ -93,4 +109,5 @@ async function main() {
   }
 }
 
-main();
+if (require.main === module) main();
+else module.exports = { THIN_COMMANDS };

@@ -4,8 +4,7 @@
 // of modules, which is most of a hot command's start-up.
 //
 // Also bundles the thin entry (src/thin.ts) alone into dist/thin.cjs, with
-// this build's id, the schema version and the commands the daemon runs
-// (src/hot.ts) written in, and writes the build's stamp to dist/build-id,
+// this build's id and the schema version written in, and writes the build's stamp to dist/build-id,
 // where daemon-launch.ts reads it: every build gets a new one, so a daemon
 // started by an earlier build (whose rendering, in serve.ts, may differ) is
 // replaced.
@@ -159,13 +158,10 @@ await build({
 const requireHere = createRequire(import.meta.url);
 const { currentBuild } = await import(pathToFileURL(requireHere.resolve('@grite/daemon/client')).href);
 const { SCHEMA_VERSION } = await import(pathToFileURL(requireHere.resolve('@grite/protocol')).href);
-const { OPS } = await import(`${root}dist/ops/index.js`);
-const { runsInDaemon } = await import(`${root}dist/hot.js`);
 // The stamp is new on every build; the id also carries the daemon package's
 // own (its version and dist/main.js's mtime), as daemon-launch.ts computes it.
 const stamp = Date.now().toString(36);
 const buildId = `${currentBuild()}~${stamp}`;
-const daemonCommands = OPS.filter(runsInDaemon).map((op) => op.id);
 await build({
   ...SCRIPT,
   entryPoints: [`${root}dist/thin.js`],
@@ -173,7 +169,6 @@ await build({
   define: {
     GRITE_BUILD: JSON.stringify(buildId),
     GRITE_SCHEMA_VERSION: JSON.stringify(SCHEMA_VERSION),
-    GRITE_DAEMON_COMMANDS: JSON.stringify(daemonCommands),
   },
   // node:net too (~3 ms): every command loads the thin entry, and only the
   // command lines it takes on connect.
@@ -193,5 +188,5 @@ await writeFile(outfile, out);
 const thinBytes = (await readFile(`${root}dist/thin.cjs`)).length;
 console.error(
   `bundle: ${(out.length / 1024).toFixed(0)} KiB, ${routed} dynamic imports routed through __griteImport; ` +
-    `thin entry ${(thinBytes / 1024).toFixed(0)} KiB for ${daemonCommands.join(', ')}; build ${buildId}`,
+    `thin entry ${(thinBytes / 1024).toFixed(0)} KiB; build ${buildId}`,
 );

@@ -42,6 +42,6 @@ export function cliBuild(daemonBuild: () => string): string {
 }
 
 /** The options every daemon start of the CLI passes: its build id and its CliRun runner. */
-export function daemonLaunch(fallbackBuild: () => string): { build: string; cliModule: string } {
-  return { build: cliBuild(fallbackBuild), cliModule: distFile('serve.js') };
+export function daemonLaunch(daemonBuild: () => string): { build: string; cliModule: string } {
+  return { build: cliBuild(daemonBuild), cliModule: distFile('serve.js') };
 }

@@ -9,12 +9,13 @@
  * node:net is required only when a command line is taken on: the bundle
  * step gives this entry a stand-in for it (scripts/bundle.mjs).
  *
- * It takes on only the command lines scripts/bundle.mjs listed as the
- * daemon's pure reads, and only when the daemon named by the discovery
- * record is of this very build. Everything else returns false before any
- * output, and bin/run.cjs goes on to the fast entry and full oclif as ever:
- * no daemon running (the fast entry starts one), another build (replaced
- * there), a declined or failed run, a lost connection.
+ * bin/run.cjs loads it only for the command lines the daemon may take on
+ * (its THIN_COMMANDS), and it goes on only when the daemon named by the
+ * discovery record is of this very build; the daemon decides the rest
+ * (serve.ts). Otherwise it returns false before any output, and bin/run.cjs
+ * goes on to the fast entry and full oclif as ever: no daemon running (the
+ * fast entry starts one), another build (replaced there), a declined or
+ * failed run, a lost connection.
  */
 import { fstatSync, writeSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -24,7 +25,6 @@ import { encodeThinRequests, readThinAnswer } from '@grite/protocol/cli-run';
 // Defined by scripts/bundle.mjs.
 declare const GRITE_BUILD: string;
 declare const GRITE_SCHEMA_VERSION: number;
-declare const GRITE_DAEMON_COMMANDS: readonly string[];
 
 /**
  * Hello is answered on receipt: a daemon that takes longer has a blocked
@@ -38,16 +38,6 @@ interface RunAnswer {
   stdout: Uint8Array | null;
   stderr: Uint8Array | null;
   exitCode: number;
-}
-
-/** Whether argv names a command the daemon runs, without --no-daemon. */
-function candidate(argv: readonly string[]): boolean {
-  if (process.env.GRITE_NO_DAEMON === '1' || argv.includes('--no-daemon')) return false;
-  const commands = new Set(GRITE_DAEMON_COMMANDS);
-  for (let n = Math.min(3, argv.length); n >= 1; n--) {
-    if (commands.has(argv.slice(0, n).join(' '))) return true;
-  }
-  return false;
 }
 
 /**
@@ -64,7 +54,6 @@ function stdoutMayBeTty(): boolean {
 }
 
 export async function thinMain(argv: readonly string[]): Promise<boolean> {
-  if (!candidate(argv)) return false;
   const daemon = recordedDaemon(process.cwd(), process.env);
   if (daemon === null || daemon.build !== GRITE_BUILD || daemon.schemaVersion !== GRITE_SCHEMA_VERSION) return false;
   const requests = encodeThinRequests({

@@ -11,7 +11,7 @@ export function disableColor(): void {
   colorOff = true;
 }
 
-export const useColor = (): boolean => !colorOff && process.stdout.isTTY === true && !process.env.NO_COLOR;
+const useColor = (): boolean => !colorOff && process.stdout.isTTY === true && !process.env.NO_COLOR;
 export const paint = (code: string, s: string): string => (useColor() ? `\x1b[${code}m${s}\x1b[0m` : s);
 export const dim = (s: string): string => paint('2', s);
 export const bold = (s: string): string => paint('1', s);
