@@ -358,15 +358,13 @@ export class DaemonServer {
     if (this.state === 'listening' && req.repo() === this.commonDir) {
       // Hello is answered whatever the client's schema version: it is how
       // the client learns ours.
-      const id = req.requestIdArray()!;
-      const warm =
-        req.commandType() === IpcCommand.Hello
-          ? id.length === REQUEST_ID_BYTES
-            ? this.helloAnswer.encode(id)
-            : null
-          : req.schemaVersion() === SCHEMA_VERSION && this.engine?.tryCached !== undefined
-            ? this.engine.tryCached(req)
-            : null;
+      let warm: Uint8Array | null = null;
+      if (req.commandType() === IpcCommand.Hello) {
+        const id = req.requestIdArray()!;
+        if (id.length === REQUEST_ID_BYTES) warm = this.helloAnswer.encode(id);
+      } else if (req.schemaVersion() === SCHEMA_VERSION && this.engine?.tryCached !== undefined) {
+        warm = this.engine.tryCached(req);
+      }
       if (warm !== null) {
         this.requestCount++;
         this.lastActivity = Date.now();

@@ -110,12 +110,16 @@ function finishMessage(b: FastBuilder, bodyType: MessageBody, body: flatbuffers.
   return out;
 }
 
-// Request ids come from a pool refilled 1024 ids at a time: one refill costs
-// as much as a small round trip's encoding. The pool is read from the
-// kernel's random source directly; node:crypto (with its internals ~2 ms to
-// load, on every CLI call) is loaded only where /dev/urandom cannot be read.
-const idPool = new Uint8Array(REQUEST_ID_BYTES * 1024);
+// Request ids come from a pool: one refill costs as much as a small round
+// trip's encoding. It starts at 16 ids (a CLI call uses two or three, and
+// reading 16 KiB of random bytes for them cost ~50 µs) and grows to 1024 for
+// long-lived clients. The pool is read from the kernel's random source
+// directly; node:crypto (with its internals ~2 ms to load, on every CLI
+// call) is loaded only where /dev/urandom cannot be read.
+const ID_POOL_MAX = REQUEST_ID_BYTES * 1024;
+let idPool = new Uint8Array(REQUEST_ID_BYTES * 16);
 let idPoolPos = idPool.length;
+let idPoolFills = 0;
 
 function fillRandom(buf: Uint8Array): void {
   try {
@@ -139,6 +143,7 @@ function fillRandom(buf: Uint8Array): void {
 /** 16 random bytes. */
 export function newRequestId(): Uint8Array {
   if (idPoolPos + REQUEST_ID_BYTES > idPool.length) {
+    if (idPoolFills++ > 0 && idPool.length < ID_POOL_MAX) idPool = new Uint8Array(Math.min(idPool.length * 8, ID_POOL_MAX));
     fillRandom(idPool);
     idPoolPos = 0;
   }

@@ -27,6 +27,14 @@ function nibble(c: number): number {
  * odd length or a non-hex character, or when `expectedLength` (in bytes) is
  * given and does not match.
  */
+/**
+ * An id as a map key: one character per byte (several times cheaper than
+ * hex on 100,000 ids), ordered as the bytes are.
+ */
+export function idKey(id: Uint8Array): string {
+  return String.fromCharCode.apply(null, id as unknown as number[]);
+}
+
 export function fromHex(hex: string, expectedLength?: number): Uint8Array {
   if (hex.length % 2 !== 0) {
     throw new GriteError('invalid_args', `not a hex string (odd length ${hex.length})`, { details: { value: hex } });

@@ -41,7 +41,7 @@ export interface CatFileOptions {
 }
 
 /** CatFileOptions.stallMs by default. */
-export const CAT_FILE_STALL_MS = 30_000;
+const CAT_FILE_STALL_MS = 30_000;
 
 export interface GitObject {
   oid: string;

@@ -3,7 +3,7 @@
  * here compares bytes, never JS string order, so two replicas in any locale
  * agree.
  */
-import { bytesEqual, compareBytes } from '../codec/hex.js';
+import { bytesEqual, compareBytes, idKey } from '../codec/hex.js';
 import type { Event } from '../event.js';
 
 /**
@@ -36,8 +36,7 @@ export function sortEvents(events: Iterable<Event>): Event[] {
   }
   const seen = new Set<string>();
   for (const e of sorted) {
-    // One character per byte: a key several times cheaper to make than hex.
-    const key = String.fromCharCode.apply(null, e.eventId as unknown as number[]);
+    const key = idKey(e.eventId);
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(e);

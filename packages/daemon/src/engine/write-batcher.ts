@@ -186,7 +186,7 @@ export class WriteBatcher {
    */
   private async stage(batch: Batch, before: Pending | null): Promise<StagedAppend | null> {
     try {
-      if (before !== null && before.staged !== null && this.pending.includes(before)) {
+      if (before !== null && before.staged !== null) {
         const events = batch.events.filter((e) => !before.batch.ids.has(toHex(e.eventId)));
         if (events.length === 0) return null;
         return await this.store.stageAppend(events, before.staged.tip);
