@@ -18,6 +18,7 @@ import {
 } from '@grite/core';
 import { LockInfoT } from '@grite/protocol';
 import type { EngineContext } from './context.js';
+import { settled, statKey, statKeyOf } from './file-stat.js';
 import { invalidArgs } from './errors.js';
 
 /**
@@ -47,15 +48,6 @@ export function lockInfoT(l: Pick<CoreLockInfo, 'resource' | 'owner' | 'nonce' |
   return new LockInfoT(l.resource, owner, l.nonce, BigInt(l.expiresUnixMs));
 }
 
-/** A file's identity and version, or '-' when it does not exist. */
-function statKey(path: string): string {
-  const st = statSync(path, { bigint: true, throwIfNoEntry: false });
-  return st === undefined ? '-' : `${st.ino}:${st.size}:${st.mtimeNs}`;
-}
-
-/** A listing younger than this (by the directory's times) is not reused: ten ticks of the coarsest file clock. */
-const RACY_NS = 100_000_000n;
-
 /** Per directory: its stat when listed, the entries, and whether that stat was old enough to trust. */
 const listCache = new Map<string, { key: string; names: string[] }>();
 
@@ -73,7 +65,7 @@ function entries(dir: string): string[] {
     listCache.delete(dir);
     return [];
   }
-  const key = `${st.ino}:${st.mtimeNs}:${st.ctimeNs}`;
+  const key = statKeyOf(st);
   const hit = listCache.get(dir);
   if (hit?.key === key) return hit.names;
   let names: string[];
@@ -82,8 +74,7 @@ function entries(dir: string): string[] {
   } catch {
     return [];
   }
-  const settledBefore = BigInt(Date.now()) * 1_000_000n - RACY_NS;
-  if (st.mtimeNs < settledBefore && st.ctimeNs < settledBefore) listCache.set(dir, { key, names });
+  if (settled(st)) listCache.set(dir, { key, names });
   else listCache.delete(dir);
   return names;
 }

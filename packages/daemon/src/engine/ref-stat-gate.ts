@@ -11,7 +11,7 @@
  * The one way two different files could stat alike: a file replaced within
  * one tick of the kernel's file clock (at most 10 ms) by one that got the
  * old inode back. Like git's "racy index" rule, the gate therefore trusts a
- * stat only when the file's times are older than RACY_MS when the stat is
+ * stat only when the file's times are older than RACY_NS (file-stat.ts) when the stat is
  * taken: any later replacement then carries newer times. Until then every
  * check falls through to the watch. Anything that marks or
  * forgets the watch's state resets the gate.
@@ -26,15 +26,15 @@
  * size or times. While the file is held its inode cannot be freed, so no
  * other file can take it. (A file moved away by hand, with another put in
  * its place, would go unseen: nothing that writes refs does that.) Under a
- * steady stream of writes the ref is always younger than RACY_MS, so without
+ * steady stream of writes the ref is always younger than RACY_NS, so without
  * pinning every request would go through the watch.
  */
-import { close, closeSync, fstatSync, openSync, readSync, statSync, type BigIntStats } from 'node:fs';
+import { close, closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { WAL_REF } from '@grite/core';
+import { settled as isSettled, statKeyOf } from './file-stat.js';
 
 /** A stat younger than this is not trusted: ten ticks of the coarsest file clock (HZ=100). */
-const RACY_MS = 100n;
 
 export interface RefStatSample {
   key: string;
@@ -76,8 +76,8 @@ export class RefStatGate {
     const one = (path: string): string => {
       const s = statSync(path, { bigint: true, throwIfNoEntry: false });
       if (s === undefined) return '-';
-      if (checkAge && (s.mtimeNs > now - RACY_MS * 1_000_000n || s.ctimeNs > now - RACY_MS * 1_000_000n)) settled = false;
-      return statKey(s);
+      if (checkAge && !isSettled(s, now)) settled = false;
+      return statKeyOf(s);
     };
     const loose = one(this.loose);
     const key = loose !== '-' ? loose : `-|${one(this.packed)}|${one(this.tablesList)}`;
@@ -97,7 +97,7 @@ export class RefStatGate {
     try {
       fd = openSync(this.loose, 'r');
       // The file opened must be the one the sample saw.
-      if (statKey(fstatSync(fd, { bigint: true })) !== s.key) return;
+      if (statKeyOf(fstatSync(fd, { bigint: true })) !== s.key) return;
       this.hold(fd, s.key);
       fd = -1;
     } catch {
@@ -133,7 +133,7 @@ export class RefStatGate {
         n += r;
       }
       if (buf.toString('latin1', 0, n).trim() !== walHead) return false;
-      this.hold(fd, statKey(fstatSync(fd, { bigint: true })));
+      this.hold(fd, statKeyOf(fstatSync(fd, { bigint: true })));
       fd = -1;
       return true;
     } catch {
@@ -157,8 +157,4 @@ export class RefStatGate {
       this.pinned = -1;
     }
   }
-}
-
-function statKey(s: BigIntStats): string {
-  return `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
 }

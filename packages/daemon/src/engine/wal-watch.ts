@@ -17,6 +17,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { WAL_REF } from '@grite/core';
+import { statKey } from './file-stat.js';
 
 function readOrEmpty(path: string): string {
   try {
@@ -29,11 +30,6 @@ function readOrEmpty(path: string): string {
 /** As readOrEmpty, for a file that usually does not exist: a stat first, so no exception is thrown then. */
 function readIfPresent(path: string): string {
   return statSync(path, { throwIfNoEntry: false }) === undefined ? '' : readOrEmpty(path);
-}
-
-function statKey(path: string): string {
-  const s = statSync(path, { bigint: true, throwIfNoEntry: false });
-  return s === undefined ? '-' : `${s.ino}:${s.size}:${s.mtimeNs}`;
 }
 
 export class WalRefWatch {
