@@ -49,8 +49,7 @@ export async function rebuildView(store: Store, opts: RebuildViewOptions = {}): 
   });
   // In slices with turns of the event loop between them: a daemon keeps
   // answering while it rebuilds (one transaction all the same).
-  await store.view.replaceAllYielding(load.events, { commits: load.commits, walHead: load.head });
-  const eventCount = store.view.stats().eventCount;
+  const { eventsApplied: eventCount } = await store.view.replaceAllYielding(load.events, { commits: load.commits, walHead: load.head });
   markRebuilt(store.view.path, eventCount);
   return {
     walHead: load.head,
