@@ -44,6 +44,7 @@ import type { Event } from './event.js';
 import { toHex } from './codec/hex.js';
 import { Wal, casRef, type WalOptions, type WalWalkEntry } from './git/index.js';
 import { resolveRepo } from './repo/index.js';
+import type { LogLoadProgress } from './snapshot/log.js';
 import { View, type ViewOptions } from './view/index.js';
 
 export interface StoreOpenOptions {
@@ -312,15 +313,17 @@ export class Store {
   }
 
   /**
-   * Drops the view's content and rebuilds it from the refs, in one view
+   * Drops the view's content and rebuilds it from the whole WAL, in one view
    * transaction that yields to the event loop between slices (the walk is
-   * asynchronous already), so a daemon keeps answering meanwhile.
+   * asynchronous already), so a daemon keeps answering meanwhile. Queued
+   * behind the store's other steps. `onProgress` hears how far the walk is
+   * after each batch of commits (phase 'wal').
    */
-  async rebuild(): Promise<RebuildResult> {
+  async rebuild(opts: { onProgress?: (p: LogLoadProgress) => void } = {}): Promise<RebuildResult> {
     this.checkOpen();
     return this.serial(async () => {
       const head = await this.wal.head();
-      const r = await this.loadAll(head);
+      const r = await this.loadAll(head, opts.onProgress);
       // The view was emptied and every distinct event stored: eventsApplied is its count.
       return { walHead: head, eventCount: r.eventsApplied, commitsRead: r.commitsRead, warnings: r.warnings };
     });
@@ -331,14 +334,15 @@ export class Store {
    * view). The log is read in batches (Wal.readLog) and the view stores
    * each batch as it arrives (View.replaceAllYielding), while git reads the
    * next; the view yields to the event loop and stays in one transaction
-   * throughout.
+   * throughout. The one whole-log load: a rebuild and a first catch-up.
    */
-  private async loadAll(head: string | null): Promise<CatchUpResult> {
+  private async loadAll(head: string | null, onProgress?: (p: LogLoadProgress) => void): Promise<CatchUpResult> {
     const result: CatchUpResult = { commitsRead: 0, eventsApplied: 0, warnings: [] };
     const commits: string[] = [];
     const wal = this.wal;
     async function* batches(): AsyncGenerator<readonly Event[]> {
       if (head === null) return;
+      let read = 0;
       for await (const batch of wal.readLog(head)) {
         const events: Event[] = [];
         for (const step of batch) {
@@ -346,6 +350,8 @@ export class Store {
           if (step.error !== undefined) result.warnings.push(step.error);
           else for (const e of step.commit!.events) events.push(e);
         }
+        read += events.length;
+        onProgress?.({ phase: 'wal', commits: commits.length, events: read });
         yield events;
       }
     }

@@ -161,7 +161,35 @@ describe('rebuild from a snapshot', () => {
     git(a.commonDir, ['update-ref', '-d', good.ref]);
     const r2 = await rebuildView(a, { fromSnapshot: true });
     expect(r2.snapshot).toBeNull();
+    // The forged snapshot is still reported as passed over, with the whole WAL read.
+    expect(r2.skipped.map((s) => s.ref)).toEqual([bad]);
+    expect(r2.commitsRead).toBe(3);
     expect(dump(a)).toBe(full);
+  });
+});
+
+describe('rebuild from the whole WAL', () => {
+  it('streams the log into the view, reporting progress after each batch of commits', { timeout: 90_000 }, async () => {
+    scratch = suite.scratch('grite-snap-');
+    const a = await open(scratch.repo('a'));
+    const ed = new Editor(prng(53), 1_700_000_000_000);
+    const known: Uint8Array[] = [];
+    // More commits than one batch of the walk (256): progress comes more than once.
+    await appendBatches(a, ed, known, 300, 2);
+    const logged = await loadLog(a.wal);
+    const before = dump(a);
+
+    const progress: Array<{ phase: string; commits: number; events: number }> = [];
+    const r = await rebuildView(a, { fromSnapshot: false, onProgress: (p) => progress.push({ ...p }) });
+    expect(r).toMatchObject({ snapshot: null, skipped: [], commitsRead: 300, eventCount: 600, warnings: [] });
+    expect(r.walHead).toBe(logged.head);
+    expect(progress.length).toBeGreaterThanOrEqual(2);
+    expect(progress.every((p) => p.phase === 'wal')).toBe(true);
+    for (let i = 1; i < progress.length; i++) expect(progress[i]!.commits).toBeGreaterThan(progress[i - 1]!.commits);
+    expect(progress[progress.length - 1]).toEqual({ phase: 'wal', commits: 300, events: 600 });
+    // The same view as the one built up append by append, and as loadLog's event set.
+    expect(dump(a)).toBe(before);
+    expect(new Set(logged.events.map((e) => toHex(e.eventId))).size).toBe(r.eventCount);
   });
 });
 

@@ -161,39 +161,57 @@ async function trySnapshot(
 }
 
 /**
- * The events of the log at `head` (see the file comment). Bad commits are
- * reported in `bad`, never thrown.
+ * The log at `head` from the newest snapshot that fits (see the file
+ * comment): the load, or null when none fits (then `skipped` says why each
+ * was passed over). Bad commits are reported in the load's `bad`, never
+ * thrown.
+ */
+export async function loadFromSnapshot(
+  wal: Wal,
+  head: string,
+  onProgress?: (p: LogLoadProgress) => void,
+): Promise<{ load: LogLoad | null; skipped: LogLoad['skipped'] }> {
+  const report = (phase: LogLoadPhase, commits: number, events: number): void => onProgress?.({ phase, commits, events });
+  const skipped: LogLoad['skipped'] = [];
+  const snaps = await listSnapshots(wal.commonGitDir, { catFile: wal.catFile });
+  for (const snap of snaps) {
+    const r = await trySnapshot(wal, head, snap, report);
+    if ('reason' in r) {
+      skipped.push({ ref: snap.ref, reason: r.reason });
+      continue;
+    }
+    const all = await revList(wal.commonGitDir, head);
+    const events = r.events;
+    for (const e of oldestFirst(r.read)) events.push(e);
+    report('wal', r.read.oids.length, events.length);
+    return {
+      load: { head, events, commits: all ?? r.read.oids, commitsRead: r.read.oids.length, bad: r.read.bad, snapshot: snap, skipped },
+      skipped,
+    };
+  }
+  return { load: null, skipped };
+}
+
+/**
+ * The events of the log at `head` (see the file comment), in memory. Bad
+ * commits are reported in `bad`, never thrown. (A rebuild of the view
+ * streams the whole WAL instead: Store.rebuild.)
  */
 export async function loadLog(wal: Wal, opts: LogLoadOptions = {}): Promise<LogLoad> {
   const head = opts.head === undefined ? await wal.head() : opts.head;
   const result: LogLoad = { head, events: [], commits: [], commitsRead: 0, bad: [], snapshot: null, skipped: [] };
   if (head === null) return result;
-  const report = (phase: LogLoadPhase, commits: number, events: number): void => opts.onProgress?.({ phase, commits, events });
-
   if (opts.fromSnapshot) {
-    const snaps = await listSnapshots(wal.commonGitDir, { catFile: wal.catFile });
-    for (const snap of snaps) {
-      const r = await trySnapshot(wal, head, snap, report);
-      if ('reason' in r) {
-        result.skipped.push({ ref: snap.ref, reason: r.reason });
-        continue;
-      }
-      const all = await revList(wal.commonGitDir, head);
-      result.events = r.events;
-      for (const e of oldestFirst(r.read)) result.events.push(e);
-      result.commits = all ?? r.read.oids;
-      result.commitsRead = r.read.oids.length;
-      result.bad = r.read.bad;
-      result.snapshot = snap;
-      report('wal', result.commitsRead, result.events.length);
-      return result;
-    }
+    const { load, skipped } = await loadFromSnapshot(wal, head, opts.onProgress);
+    if (load !== null) return load;
+    result.skipped = skipped;
   }
-  const read = await readCommits(wal, head, undefined, (c, e) => report('wal', c, e));
+  const report = (commits: number, events: number): void => opts.onProgress?.({ phase: 'wal', commits, events });
+  const read = await readCommits(wal, head, undefined, report);
   result.events = oldestFirst(read);
   result.commits = read.oids;
   result.commitsRead = read.oids.length;
   result.bad = read.bad;
-  report('wal', result.commitsRead, result.events.length);
+  report(result.commitsRead, result.events.length);
   return result;
 }

@@ -6,7 +6,8 @@
  * loop: readers see the old view until it commits.
  *
  * The caller must hold the store exclusively (the engine runs rebuild under
- * its write lock): this does not go through the store's own queue.
+ * its write lock): the snapshot path does not go through the store's own
+ * queue (the whole-WAL path does, as Store.rebuild).
  *
  * After a rebuild the view's meta table records how many events it held
  * (`rebuilt_event_count`), so `grite db stats` can say how many arrived
@@ -17,7 +18,7 @@
 import Database from 'better-sqlite3';
 import type { GriteError } from '../errors.js';
 import type { Store } from '../store.js';
-import { loadLog, type LogLoadProgress } from './log.js';
+import { loadFromSnapshot, type LogLoadProgress } from './log.js';
 import type { SnapshotInfo } from './snapshot.js';
 
 export interface RebuildViewOptions {
@@ -41,24 +42,38 @@ export interface RebuildViewResult {
 
 const MARKER_KEY = 'rebuilt_event_count';
 
-/** Replaces the view's content with the log at the current WAL head. */
+/**
+ * Replaces the view's content with the log at the current WAL head: from a
+ * snapshot that fits when asked (and one does), else by streaming the whole
+ * WAL into the view (Store.rebuild, the same load as a first catch-up).
+ */
 export async function rebuildView(store: Store, opts: RebuildViewOptions = {}): Promise<RebuildViewResult> {
-  const load = await loadLog(store.wal, {
-    fromSnapshot: opts.fromSnapshot ?? false,
-    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-  });
-  // In slices with turns of the event loop between them: a daemon keeps
-  // answering while it rebuilds (one transaction all the same).
-  const { eventsApplied: eventCount } = await store.view.replaceAllYielding(load.events, { commits: load.commits, walHead: load.head });
-  markRebuilt(store.view.path, eventCount);
-  return {
-    walHead: load.head,
-    eventCount,
-    snapshot: load.snapshot,
-    skipped: load.skipped,
-    commitsRead: load.commitsRead,
-    warnings: load.bad.map((b) => b.error),
-  };
+  let skipped: RebuildViewResult['skipped'] = [];
+  if (opts.fromSnapshot === true) {
+    const head = await store.wal.head();
+    if (head !== null) {
+      const r = await loadFromSnapshot(store.wal, head, opts.onProgress);
+      skipped = r.skipped;
+      const load = r.load;
+      if (load !== null) {
+        // In slices with turns of the event loop between them: a daemon keeps
+        // answering while it rebuilds (one transaction all the same).
+        const { eventsApplied: eventCount } = await store.view.replaceAllYielding(load.events, { commits: load.commits, walHead: load.head });
+        markRebuilt(store.view.path, eventCount);
+        return {
+          walHead: load.head,
+          eventCount,
+          snapshot: load.snapshot,
+          skipped,
+          commitsRead: load.commitsRead,
+          warnings: load.bad.map((b) => b.error),
+        };
+      }
+    }
+  }
+  const r = await store.rebuild(opts.onProgress ? { onProgress: opts.onProgress } : {});
+  markRebuilt(store.view.path, r.eventCount);
+  return { walHead: r.walHead, eventCount: r.eventCount, snapshot: null, skipped, commitsRead: r.commitsRead, warnings: r.warnings };
 }
 
 /** Records in the view file that it was just rebuilt holding `eventCount` events. */
