@@ -41,8 +41,8 @@
 import { join, resolve } from 'node:path';
 import { GriteError } from './errors.js';
 import type { Event } from './event.js';
-import { toHex } from './codec/hex.js';
-import { Wal, casRef, type WalOptions, type WalWalkEntry } from './git/index.js';
+import { idKey } from './codec/hex.js';
+import { Wal, type WalOptions, type WalWalkEntry } from './git/index.js';
 import { resolveRepo } from './repo/index.js';
 import type { LogLoadProgress } from './snapshot/log.js';
 import { View, type ViewOptions } from './view/index.js';
@@ -108,15 +108,12 @@ export class Store {
   readonly view: View;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
-  /** fsync the ref in commitStaged (the WAL's option). */
-  private readonly fsync: boolean;
 
-  private constructor(commonDir: string, wal: Wal, view: View, walOpts: WalOptions) {
+  private constructor(commonDir: string, wal: Wal, view: View) {
     this.commonDir = commonDir;
     this.griteDir = join(commonDir, 'grite');
     this.wal = wal;
     this.view = view;
-    this.fsync = walOpts.fsync ?? true;
   }
 
   /** Resolves the repository, opens the WAL and the view, and catches up. */
@@ -130,7 +127,7 @@ export class Store {
       await wal.close();
       throw e;
     }
-    const store = new Store(commonDir, wal, view, opts.wal ?? {});
+    const store = new Store(commonDir, wal, view);
     if (opts.catchUp !== false) {
       try {
         await store.catchUp();
@@ -237,13 +234,7 @@ export class Store {
    */
   async append(events: Event[]): Promise<AppendResult> {
     this.checkOpen();
-    const seen = new Set<string>();
-    const unique = events.filter((e) => {
-      const k = toHex(e.eventId);
-      if (seen.has(k)) return false;
-      seen.add(k);
-      return true;
-    });
+    const unique = distinct(events, () => false);
     if (unique.length === 0) throw new GriteError('invalid_args', 'nothing to append: no events');
     let built: string | null = null;
     const res = await this.wal.append(unique, {
@@ -253,14 +244,7 @@ export class Store {
         return unique.filter((e) => !this.view.hasEvent(e.eventId));
       },
     });
-    if (res.written.length > 0) {
-      await this.serial(async () => {
-        // The view moves to the new head only from the head the commits were
-        // built on; if it moved elsewhere meanwhile, the next catch-up settles it.
-        const onBase = this.view.walHead() === built;
-        this.view.apply(res.written, { commits: [res.head], walHead: onBase ? res.head : undefined });
-      });
-    }
+    if (res.written.length > 0) await this.applyWritten(res.written, built, res.head);
     return { walHead: res.head, written: res.written };
   }
 
@@ -281,13 +265,7 @@ export class Store {
     } else {
       base = parent;
     }
-    const seen = new Set<string>();
-    const todo = events.filter((e) => {
-      const k = toHex(e.eventId);
-      if (seen.has(k) || this.view.hasEvent(e.eventId)) return false;
-      seen.add(k);
-      return true;
-    });
+    const todo = distinct(events, (e) => this.view.hasEvent(e.eventId));
     if (todo.length === 0) return null;
     const tip = await this.wal.writeCommits(todo, base);
     return { parent: base, tip, events: todo };
@@ -301,15 +279,21 @@ export class Store {
    */
   async commitStaged(staged: StagedAppend): Promise<AppendResult | null> {
     this.checkOpen();
-    if (!(await casRef(this.commonDir, this.wal.ref, staged.tip, staged.parent, { fsync: this.fsync }))) return null;
-    await this.serial(async () => {
-      // As in append: the view moves to the new head only from the parent.
-      const onBase = this.view.walHead() === staged.parent;
-      this.view.apply(staged.events, { commits: [staged.tip], walHead: onBase ? staged.tip : undefined });
-    });
-    // The same background packing as after the WAL's own appends (one run at a time).
-    this.wal.maybePack();
+    if (!(await this.wal.moveRef(staged.tip, staged.parent))) return null;
+    await this.applyWritten(staged.events, staged.parent, staged.tip);
     return { walHead: staged.tip, written: staged.events };
+  }
+
+  /**
+   * After the ref moved from `base` to `tip` with `written`: applies them to
+   * the view, which moves to `tip` only when it reflects `base` (if it moved
+   * elsewhere meanwhile, the next catch-up settles it).
+   */
+  private applyWritten(written: readonly Event[], base: string | null, tip: string): Promise<void> {
+    return this.serial(async () => {
+      const onBase = this.view.walHead() === base;
+      this.view.apply(written, { commits: [tip], walHead: onBase ? tip : undefined });
+    });
   }
 
   /**
@@ -369,4 +353,15 @@ export class Store {
     await this.wal.close();
     this.view.close();
   }
+}
+
+/** `events` without those `skip` names, each event id once (the first kept). */
+function distinct(events: readonly Event[], skip: (e: Event) => boolean): Event[] {
+  const seen = new Set<string>();
+  return events.filter((e) => {
+    const k = idKey(e.eventId);
+    if (seen.has(k) || skip(e)) return false;
+    seen.add(k);
+    return true;
+  });
 }

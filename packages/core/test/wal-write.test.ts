@@ -94,6 +94,21 @@ describe('WAL writer output, checked with git', () => {
     expect(await wal.head()).toBe(head);
   });
 
+  it('moveRef moves the ref only from the head named; the objects written stay readable', async () => {
+    const { head } = await wal.append([comment(ACTOR_A, 'x')]);
+    const tip = await wal.writeCommits([comment(ACTOR_A, 'y')], head);
+    const other = await wal.writeCommits([comment(ACTOR_B, 'z')], head);
+    // Not at `tip`'s parent any more once `other` moved it: nothing moves.
+    expect(await wal.moveRef(other, head)).toBe(true);
+    expect(await wal.moveRef(tip, head)).toBe(false);
+    expect(await wal.head()).toBe(other);
+    expect(await wal.moveRef(tip, null)).toBe(false);
+    expect(await wal.head()).toBe(other);
+    const r = await wal.readAll();
+    expect(r.events.map((e) => (e.kind as { body: string }).body).sort()).toEqual(['x', 'z']);
+    expect(repo.git(['fsck', '--strict', '--no-dangling']).trim()).toBe('');
+  });
+
   it('refuses an event whose id does not match, before writing anything', async () => {
     const e = comment(ACTOR_A, 'x');
     const forged: Event = { ...e, kind: { type: 'CommentAdded', body: 'changed' } as EventKind };

@@ -23,11 +23,6 @@ function nibble(c: number): number {
 }
 
 /**
- * Bytes of a hex string (either case). Throws GriteError('invalid_args') on an
- * odd length or a non-hex character, or when `expectedLength` (in bytes) is
- * given and does not match.
- */
-/**
  * An id as a map key: one character per byte (several times cheaper than
  * hex on 100,000 ids), ordered as the bytes are.
  */
@@ -35,6 +30,11 @@ export function idKey(id: Uint8Array): string {
   return String.fromCharCode.apply(null, id as unknown as number[]);
 }
 
+/**
+ * Bytes of a hex string (either case). Throws GriteError('invalid_args') on an
+ * odd length or a non-hex character, or when `expectedLength` (in bytes) is
+ * given and does not match.
+ */
 export function fromHex(hex: string, expectedLength?: number): Uint8Array {
   if (hex.length % 2 !== 0) {
     throw new GriteError('invalid_args', `not a hex string (odd length ${hex.length})`, { details: { value: hex } });

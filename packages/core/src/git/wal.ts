@@ -301,10 +301,7 @@ export class Wal {
         return { head, written: [] };
       }
       const tip = await this.writeCommits(todo, head);
-      if (await casRef(this.commonGitDir, this.ref, tip, head, { fsync: this.fsync })) {
-        this.maybePack();
-        return { head: tip, written: todo };
-      }
+      if (await this.moveRef(tip, head)) return { head: tip, written: todo };
       const left = deadline - Date.now();
       if (left <= 0) {
         const lock = refLockPath(this.commonGitDir, this.ref);
@@ -322,11 +319,24 @@ export class Wal {
   }
 
   /**
-   * After the ref moved to commits written by writeCommits (append calls it
-   * itself; Store.commitStaged moves the ref on its own): packs loose objects
-   * or rolls small packs up in the background, one run at a time per Wal.
+   * Moves the ref from `from` to `tip` (commits written by writeCommits) by
+   * one compare-and-swap, fsynced as the WAL's option says. False, with
+   * nothing moved, when the ref is not at `from` or its lock is held right
+   * now. After a move, packs in the background (maybePack).
    */
-  maybePack(): void {
+  async moveRef(tip: string, from: string | null): Promise<boolean> {
+    this.checkOpen();
+    if (!(await casRef(this.commonGitDir, this.ref, tip, from, { fsync: this.fsync }))) return false;
+    this.maybePack();
+    return true;
+  }
+
+  /**
+   * After the ref moved to commits written by writeCommits: packs loose
+   * objects or rolls small packs up in the background, one run at a time
+   * per Wal.
+   */
+  private maybePack(): void {
     if (this.packing) return;
     if (this.packWritten && this.packConsolidate !== false) {
       this.packWritten = false;
