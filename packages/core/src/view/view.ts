@@ -90,6 +90,9 @@ interface IssueRow {
 
 const SUMMARY_COLUMNS = 'i.issue_id, i.title, i.state, i.labels, i.assignees, i.updated_ts, i.created_ts, i.comment_count';
 
+/** An events row, all columns (after INSERT or INSERT OR IGNORE). */
+const INSERT_EVENT = 'INTO events(issue_id, event_id, actor, ts, parent, kind_tag, payload, sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
+
 const SORT_COLUMN: Record<IssueSort, string> = {
   updated: 'i.updated_ts',
   created: 'i.created_ts',
@@ -482,9 +485,7 @@ export class View {
    * once (sortEvents).
    */
   private bulkInsert(events: readonly Event[], bulk: Bulk): void {
-    const insert = this.stmt(
-      'INSERT INTO events(issue_id, event_id, actor, ts, parent, kind_tag, payload, sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    );
+    const insert = this.stmt(`INSERT ${INSERT_EVENT}`);
     // The payload is bound from the writer's buffer: better-sqlite3 copies blobs as it binds.
     const w = this.payloadWriter;
     let lastId: Uint8Array | null = null;
@@ -582,34 +583,20 @@ export class View {
     this.write(() => this.recordProgress(commits, walHead));
   }
 
+  /**
+   * Stores the events not stored yet and re-projects their issues (in id
+   * order: idKey sorts as the bytes do, as the bulk load applies them), then
+   * lays out the waiting graph around what changed.
+   */
   private applyInTransaction(events: readonly Event[], opts: ApplyOptions): ApplyResult {
     const groups = groupByIssue(events);
-    // Issues in id order (idKey sorts as the bytes do), as the bulk load applies them.
-    const ordered = [...groups.keys()].sort();
     const result: ApplyResult = { eventsApplied: 0, issuesTouched: 0 };
     const seeds = new Set<string>();
     const stateMoved = new Set<string>();
-    this.applyGroups(groups, ordered, seeds, stateMoved, result);
-    if (seeds.size > 0) this.relayout(seeds);
-    if (seeds.size > 0 || stateMoved.size > 0) this.refreshBlocked(seeds, stateMoved);
-    this.recordProgress(opts.commits ?? [], opts.walHead);
-    return result;
-  }
-
-  /** Stores and projects the issues `keys` of `groups`, adding to `result`, `seeds` and `stateMoved`. */
-  private applyGroups(
-    groups: Map<string, IssueGroup>,
-    keys: readonly string[],
-    seeds: Set<string>,
-    stateMoved: Set<string>,
-    result: ApplyResult,
-  ): void {
     const hasAny = this.pluck('SELECT 1 FROM events WHERE issue_id = ? LIMIT 1');
-    const insert = this.stmt(
-      'INSERT OR IGNORE INTO events(issue_id, event_id, actor, ts, parent, kind_tag, payload, sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    );
+    const insert = this.stmt(`INSERT OR IGNORE ${INSERT_EVENT}`);
     const w = this.payloadWriter;
-    for (const key of keys) {
+    for (const key of [...groups.keys()].sort()) {
       const g = groups.get(key)!;
       const issueId = g.issueId;
       const hadEvents = hasAny.get(issueId) !== undefined;
@@ -623,12 +610,16 @@ export class View {
       result.eventsApplied += fresh.length;
       // An issue new to the view is projected from the batch alone; otherwise
       // from every stored event, which the batch has just joined.
-      const all = hadEvents ? this.loadEvents(g.issueId) : fresh;
-      const p = projectIssue(g.issueId, all);
+      const all = hadEvents ? this.loadEvents(issueId) : fresh;
+      const p = projectIssue(issueId, all);
       if (p === null) continue; // still waiting for its IssueCreated
       result.issuesTouched++;
       this.writeIssue(p, seeds, stateMoved, false);
     }
+    if (seeds.size > 0) this.relayout(seeds);
+    if (seeds.size > 0 || stateMoved.size > 0) this.refreshBlocked(seeds, stateMoved);
+    this.recordProgress(opts.commits ?? [], opts.walHead);
+    return result;
   }
 
   private recordProgress(commits: readonly string[], walHead: string | null | undefined): void {
