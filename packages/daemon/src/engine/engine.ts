@@ -390,10 +390,14 @@ export class Engine {
   /** After each group commit, before its writers are answered. */
   private written(o: BatchOutcome): void {
     this.epoch++;
-    this.gate.reset();
-    // The ref as this write left it: the gate answers the next requests
-    // with one stat (ref-stat-gate.ts), unless another process moved it.
-    if (this.watch.markOwnWrite(o.walHead)) this.gate.pinOwnWrite(o.walHead);
+    // The ref as this write left it, read once: the gate holds the loose ref
+    // and answers the next requests with one fstat (ref-stat-gate.ts); the
+    // watch marks the text the gate read. When the gate could not pin it (it
+    // is reset then), the watch reads it by path and marks only when it still
+    // holds this head: not when another process moved it meanwhile.
+    const loose = this.gate.pinOwnWrite(o.walHead);
+    if (loose !== null) this.watch.markLoose(loose);
+    else this.watch.markOwnWrite(o.walHead);
     this.knownHead = o.walHead;
     for (const e of o.written) this.notify({ kind: 'EventApplied', issueId: e.issueId, eventId: e.eventId });
     this.considerSnapshot();

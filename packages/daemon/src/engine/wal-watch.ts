@@ -13,6 +13,11 @@
  * cheap when the head turns out to be the one already applied. An equal
  * fingerprint means the ref did not move, since every way git moves it
  * changes one of these.
+ *
+ * After this process's own write the engine does not make the watch read the
+ * loose ref again: RefStatGate.pinOwnWrite has just read it whole through the
+ * descriptor it holds, and `markLoose` builds the fingerprint from that text.
+ * `markOwnWrite` reads it by path, for when the gate could not pin it.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -75,10 +80,22 @@ export class WalRefWatch {
    * check (false).
    */
   markOwnWrite(walHead: string): boolean {
-    const loose = readOrEmpty(this.loose);
+    // Called when the gate could not pin the loose ref, most often because
+    // there is none (packed or reftable repositories): a stat spares the
+    // exception a failed open throws.
+    const loose = readIfPresent(this.loose);
     if (loose.trim() !== walHead) return false;
     this.known = this.withLoose(loose);
     return true;
+  }
+
+  /**
+   * Marks the fingerprint with `looseText` for the loose ref: its whole
+   * content (latin1), just read by the caller, which checked it holds the
+   * head this process wrote. The other places are read now.
+   */
+  markLoose(looseText: string): void {
+    this.known = this.withLoose(looseText);
   }
 
   /** Forgets what was marked: the next check catches up. */
