@@ -70,10 +70,10 @@ export type EngineNotification =
   | { kind: 'LockChanged'; resource: string }
   | { kind: 'SnapshotCreated'; ref: string };
 
-/** What the server needs of the engine (src/engine's Engine satisfies it). */
 /** How often a daemon with subscribers checks for WAL moves by others. */
 export const WATCH_POLL_MS = 250;
 
+/** What the server needs of the engine (src/engine's Engine satisfies it). */
 export interface EngineLike {
   /** Answers one verified request with an encoded Message holding its IpcResponse; never throws. */
   handle(request: IpcRequest): Promise<Uint8Array>;

@@ -62,6 +62,7 @@ import {
   verifyMessage,
 } from '@grite/protocol';
 import { currentBuild } from '../build-id.js';
+import type { EngineNotification } from '../server.js';
 import type { EngineContext, HandlerResult, WriteOutcome } from './context.js';
 import { commandName, dispatchEntry, type ServedEntry } from './dispatch.js';
 import { errorResponse, invalidArgs } from './errors.js';
@@ -72,11 +73,8 @@ import { Mutex, RwLock, type Release } from './rw-lock.js';
 import { WalRefWatch } from './wal-watch.js';
 import { WriteBatcher, type BatchOutcome } from './write-batcher.js';
 
-export type EngineNotification =
-  | { kind: 'EventApplied'; issueId: Uint8Array; eventId: Uint8Array }
-  | { kind: 'WalSynced'; walHead: string }
-  | { kind: 'LockChanged'; resource: string }
-  | { kind: 'SnapshotCreated'; ref: string };
+// What the engine emits is what the server forwards: one type, the server's.
+export type { EngineNotification };
 
 /** The automatic snapshot is considered at most this often, after writes. */
 const AUTO_SNAPSHOT_EVERY_MS = 1_000;
